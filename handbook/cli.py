@@ -1,0 +1,137 @@
+"""The command line: parse options, call the stages, print problems, map errors to exits.
+
+Exit status: 0 success, 1 content errors, 2 usage errors; an internal error (a bug) is one
+line pointing at the issue tracker, with ``--debug`` for the traceback. ``main(argv)`` can
+be called in-process, which is how the tests drive it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ContentError, HandbookError, Problem, UsageError
+from .scaffold import init_handbook
+from .schema import SCHEMA_FILES, schema_json
+from .validate import check_handbook
+
+__all__ = ["main"]
+
+ISSUES_URL = "https://github.com/handbook-tool/handbook/issues"
+_LANGUAGES = click.Choice(["zh-Hans", "zh-Hant", "en"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="handbook")
+@click.option("--debug", is_flag=True, help="Show the Python traceback of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn YAML role content into job-description handbooks (HTML, PDF, Word)."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: one `file:line:col: severity: message` per line.")
+def check(directory: Path, output_format: str) -> None:
+    """Validate the handbook in DIRECTORY and report every problem.
+
+    Exits 0 when it is valid (warnings allowed), 1 when it has errors.
+    """
+    _, problems = check_handbook(directory)
+    errors = [p for p in problems if p.severity == "error"]
+    ordered = ContentError(problems).problems
+    if output_format == "json":
+        click.echo(json.dumps([p.as_json() for p in ordered], ensure_ascii=False, indent=2))
+    else:
+        for problem in ordered:
+            click.echo(str(problem))
+        click.echo(_summary(directory, problems), err=True)
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["handbook", "role"]),
+              help="Only the schema of handbook.yml or of a role file.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help=f"Write {' and '.join(SCHEMA_FILES.values())} into this directory.")
+def schema(kind: str | None, out_dir: Path | None) -> None:
+    """Print the JSON Schema of the content files (for editors such as VS Code)."""
+    if out_dir is None:
+        click.echo(schema_json(kind))
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, filename in SCHEMA_FILES.items():
+        if kind in (None, name):
+            (out_dir / filename).write_text(schema_json(name) + "\n", encoding="utf-8")
+            click.echo(f"wrote {out_dir / filename}", err=True)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", type=_LANGUAGES, default="zh-Hans", show_default=True,
+              help="Language of the starter content.")
+def init(directory: Path, lang: str) -> None:
+    """Create a small, valid handbook in DIRECTORY to start from."""
+    written = init_handbook(directory, lang)
+    click.echo(f"created {directory} ({len(written)} files); next: handbook check {directory}",
+               err=True)
+
+
+def _summary(directory: Path, problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return f"{directory}: ok"
+    return f"{directory}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status instead of exiting."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        status = cli.main(args=argv, prog_name="handbook", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("handbook: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        return exc.exit_code
+    except UsageError as exc:
+        click.echo(f"handbook: error: {exc}", err=True)
+        return exc.exit_code
+    except HandbookError as exc:
+        click.echo(f"handbook: error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("handbook: interrupted", err=True)
+        return 130
+    except Exception as exc:  # a bug: one line, the traceback only on request
+        if debug:
+            traceback.print_exc()
+        click.echo(f"handbook: internal error ({type(exc).__name__}: {exc}); please report it at "
+                   f"{ISSUES_URL}" + ("" if debug else " (run with --debug for details)"),
+                   err=True)
+        return 70
+    return status if isinstance(status, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

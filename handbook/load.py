@@ -1,0 +1,334 @@
+"""Read YAML files into plain data that remembers where every value came from.
+
+PyYAML's ``SafeLoader`` gives values without positions, silently keeps the last of two
+duplicate keys and expands aliases without limit. Content here is hand-written (and
+sometimes comes from clients), so this loader composes the node graph itself and:
+
+* records ``line:column`` of every mapping key and value, keyed by the value's path;
+* keeps the source text of numbers, so ``version: 2.10`` can be read back as "2.10";
+* refuses duplicate keys, tabs in indentation, explicit tags, deep nesting and alias
+  expansions that would blow up (a "billion laughs" file fails in milliseconds);
+* names the likely encoding of a file that is not UTF-8 (GBK, Big5, UTF-16).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problem
+
+__all__ = ["LoadedFile", "RawFloat", "RawInt", "load_yaml"]
+
+Path_ = tuple[Any, ...]
+
+MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 64
+
+
+class RawInt(int):
+    """An int that remembers how it was written (``007`` stays "007" when read as text)."""
+
+    raw: str
+
+
+class RawFloat(float):
+    """A float that remembers how it was written (``2.10`` stays "2.10" when read as text)."""
+
+    raw: str
+
+
+@dataclass
+class LoadedFile:
+    """One YAML file as plain data, with the position of every key and value."""
+
+    path: Path
+    data: Any = None
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, path: Path_ = (), *, key: bool = False) -> Location:
+        """The location of the value (or its key) at ``path``, or of its nearest parent."""
+        table = self.keys if key else self.values
+        for cut in range(len(path), -1, -1):
+            where = table.get(path[:cut]) or (self.values.get(path[:cut]) if key else None)
+            if where:
+                return Location(self.path, *where)
+        return Location(self.path, 1, 1)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+class _Refused(Exception):
+    """Raised inside the composer to stop at the first fatal problem in a file."""
+
+    def __init__(self, mark: yaml.Mark | None, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Composer(yaml.SafeLoader):
+    """A SafeLoader that refuses explicit tags and nesting deeper than MAX_DEPTH."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and not isinstance(event, yaml.AliasEvent):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(event.start_mark,
+                           f"YAML tag `{shown}` is not allowed; write plain values")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_yaml(path: Path) -> LoadedFile:
+    """Load one file; fatal problems are returned in ``problems`` with ``data`` left None."""
+    loaded = LoadedFile(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        loaded.problems.append(_error(path, 1, 1, f"cannot read file: {exc.strerror}"))
+        return loaded
+    text = _decode(path, raw, loaded)
+    if text is None:
+        return loaded
+    if not text.strip():
+        loaded.problems.append(_error(path, 1, 1, "file is empty"))
+        return loaded
+    tab = _find_tab_indent(text)
+    if tab:
+        loaded.problems.append(
+            _error(path, *tab, "tab character in indentation; indent with spaces")
+        )
+        return loaded
+    try:
+        node = _compose(text)
+    except _Refused as exc:
+        line, col = _mark(exc.mark)
+        loaded.problems.append(_error(path, line, col, exc.message))
+        return loaded
+    except yaml.MarkedYAMLError as exc:
+        loaded.problems.append(_yaml_syntax(path, exc))
+        return loaded
+    if node is None:
+        loaded.problems.append(_error(path, 1, 1, "file is empty (it holds only comments)"))
+        return loaded
+    builder = _Builder(loaded)
+    try:
+        builder.check_size(node)
+        loaded.data = builder.build(node, ())
+    except _Refused as exc:
+        line, col = _mark(exc.mark)
+        loaded.problems.append(_error(path, line, col, exc.message))
+        loaded.data = None
+    return loaded
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Composer(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+# --- decoding ---------------------------------------------------------------------------
+
+_COMMON_HANZI = set(
+    "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家"
+    "学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经"
+    "头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者"
+    "向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气"
+    "信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活"
+    "難這們個為來時國說對會過後裡麼學發還經動兩長現樣進點種聲見從實話與將當開問關體師書總員報馬"
+    "負責職務運營銷售客服推廣設計管理門部崗位负责职务运营销售推广设计岗"
+)
+
+
+def _decode(path: Path, raw: bytes, loaded: LoadedFile) -> str | None:
+    """UTF-8 (with or without BOM) only; otherwise say which encoding the file looks like."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw):
+        loaded.problems.append(
+            _error(path, 1, 1, "file is UTF-16, not UTF-8; save it as UTF-8 (in Excel: "
+                   "'CSV UTF-8'; in Notepad: Save As, Encoding: UTF-8)")
+        )
+        return None
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        guess = _guess_encoding(raw)
+        hint = f"it looks like {guess}; " if guess else ""
+        loaded.problems.append(
+            _error(path, line, col, f"file is not UTF-8 ({hint}save it as UTF-8)")
+        )
+        return None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of ASCII text is zero."""
+    sample = raw[:200]
+    return len(sample) >= 4 and sample.count(0) >= len(sample) // 3
+
+
+def _guess_encoding(raw: bytes) -> str | None:
+    """Pick the legacy Chinese encoding whose decoding yields the most common characters."""
+    scores = {}
+    for codec, name in (("gb18030", "GBK/GB18030 (Simplified Chinese)"),
+                        ("big5", "Big5 (Traditional Chinese)")):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        scores[name] = sum(ch in _COMMON_HANZI for ch in text)
+    if not scores:
+        return None
+    return max(scores, key=scores.get)
+
+
+def _find_tab_indent(text: str) -> tuple[int, int] | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = re.match(r"[ \t]*", line).group()
+        if "\t" in indent and line.strip() and not line.lstrip(" \t").startswith("#"):
+            return number, indent.index("\t") + 1
+    return None
+
+
+# --- building data with positions --------------------------------------------------------
+
+
+class _Builder:
+    """Turn a composed node graph into Python data, recording positions on the way."""
+
+    _scalars = yaml.SafeLoader("")
+
+    def __init__(self, loaded: LoadedFile):
+        self.loaded = loaded
+
+    def check_size(self, root: yaml.Node) -> None:
+        """Refuse graphs whose alias expansion is huge, before anything walks them."""
+        sizes: dict[int, int] = {}
+        visiting: set[int] = set()
+
+        def size(node: yaml.Node) -> int:
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            if key in visiting:
+                raise _Refused(node.start_mark, "an alias refers to the node that contains it")
+            visiting.add(key)
+            total = 1
+            if isinstance(node, yaml.SequenceNode):
+                total += sum(size(child) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                total += sum(size(k) + size(v) for k, v in node.value)
+            visiting.discard(key)
+            if total > MAX_EXPANDED_NODES:
+                raise _Refused(
+                    node.start_mark,
+                    "aliases expand to too many values (a 'billion laughs' file?); "
+                    "write the values out or use fewer nested aliases",
+                )
+            sizes[key] = total
+            return total
+
+        size(root)
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.loaded.values[path] = _mark(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+        result: dict[Any, Any] = {}
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged.extend(self._merge_pairs(value_node))
+                continue
+            self._put(result, key_node, value_node, path, duplicate_is_error=True)
+        for key_node, value_node in merged:  # explicit keys win over merged ones
+            self._put(result, key_node, value_node, path, duplicate_is_error=False)
+        return result
+
+    def _merge_pairs(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        pairs = []
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise _Refused(source.start_mark, "`<<` must merge a mapping")
+            pairs.extend(source.value)
+        return pairs
+
+    def _put(self, result, key_node, value_node, path, *, duplicate_is_error: bool) -> None:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Refused(key_node.start_mark, "a key must be plain text, not a list or mapping")
+        key = self._scalar(key_node)
+        key = key.raw if isinstance(key, (RawInt, RawFloat)) else key
+        if not isinstance(key, str):
+            key = key_node.value
+        if key in result:
+            if duplicate_is_error:
+                line, col = _mark(key_node.start_mark)
+                first_line = self.loaded.keys[path + (key,)][0]
+                self.loaded.problems.append(
+                    _error(self.loaded.path, line, col,
+                           f"duplicate key `{key}` (first given on line {first_line})")
+                )
+            return
+        self.loaded.keys[path + (key,)] = _mark(key_node.start_mark)
+        result[key] = self.build(value_node, path + (key,))
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        value = self._scalars.construct_object(node, deep=False)
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int):
+            out = RawInt(value)
+            out.raw = node.value
+            return out
+        if isinstance(value, float):
+            out = RawFloat(value)
+            out.raw = node.value
+            return out
+        return value
+
+
+def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def _error(path: Path, line: int, column: int, message: str) -> Problem:
+    return Problem(Location(path, line, column), "error", message)
+
+
+def _yaml_syntax(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _mark(mark)
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context and exc.problem else ""
+    return _error(path, line, col, f"YAML syntax: {problem}{context}")

@@ -1,0 +1,310 @@
+"""The content model: what a handbook and its roles are, as CONTENT.md defines them.
+
+Pydantic models give three things from one declaration: type checking with readable
+errors, defaults, and the JSON Schema that editors use (``handbook schema``). Every model
+object also knows where it came from (``where()``), so the cross-file checks in
+``validate.py`` can point at the exact line of a dangling reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .errors import Location
+from .load import LoadedFile, RawFloat, RawInt
+
+__all__ = [
+    "ID_PATTERN",
+    "Department",
+    "DocumentControl",
+    "Duty",
+    "Handbook",
+    "Kpi",
+    "Language",
+    "Requirements",
+    "Revision",
+    "Role",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+Language = Literal["zh-Hans", "zh-Hant", "en"]
+
+
+def _as_text(value: Any) -> Any:
+    """Numbers are text as written in the file: ``version: 2.10`` is "2.10", not 2.1."""
+    if isinstance(value, (RawInt, RawFloat)):
+        return value.raw
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    """A single string where a list is expected is a list of one (``skills: Excel``)."""
+    return [value] if isinstance(value, str) else value
+
+
+Text = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    WithJsonSchema({"type": ["string", "number"]}),
+]
+Markdown = Annotated[str, WithJsonSchema({"type": "string", "description": "CommonMark"})]
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+IdList = Annotated[list[Id], BeforeValidator(_as_list)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class _Model(BaseModel):
+    """Base for content models: unknown keys are errors, and positions are attached."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, validate_default=True)
+    _source: LoadedFile | None = PrivateAttr(default=None)
+    _path: tuple = PrivateAttr(default=())
+
+    def where(self, *keys: str | int, at_key: bool = False) -> Location:
+        """Where this object, or the value under ``keys`` inside it, is written."""
+        if self._source is None:
+            return Location(Path("<unknown>"))
+        return self._source.at(self._path + keys, key=at_key)
+
+    def attach(self, source: LoadedFile, path: tuple = ()) -> None:
+        """Record the file and path of this object and of every nested model."""
+        self._source = source
+        self._path = path
+        for name in type(self).model_fields:
+            _attach_value(getattr(self, name), source, path + (name,))
+
+
+def _attach_value(value: Any, source: LoadedFile, path: tuple) -> None:
+    if isinstance(value, _Model):
+        value.attach(source, path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _attach_value(item, source, path + (index,))
+
+
+# --- handbook.yml ------------------------------------------------------------------------
+
+
+class DocumentControl(_Model):
+    """Document control block shown on the cover."""
+
+    number: Text = Field(description="Document number.", examples=["HR-OPS-2026-01"])
+    version: Text = Field(
+        description="Current version; must equal the newest revision's version.",
+        examples=["2.1"],
+    )
+    effective: dt.date = Field(description="Effective date (YYYY-MM-DD).", examples=["2026-03-01"])
+    owner: Text | None = Field(None, description="Owning department.", examples=["人力资源部"])
+    prepared_by: Text | None = Field(None, description="Prepared by (编制).", examples=["王敏"])
+    reviewed_by: Text | None = Field(None, description="Reviewed by (审核).", examples=["李强"])
+    approved_by: Text | None = Field(None, description="Approved by (批准).", examples=["陈立"])
+    confidentiality: Text | None = Field(
+        None, description="Confidentiality marking.", examples=["内部资料"]
+    )
+
+
+class Revision(_Model):
+    """One entry of the revision history, oldest first."""
+
+    version: Text = Field(description="Version this revision produced.", examples=["1.0"])
+    date: dt.date = Field(description="Date of the revision (YYYY-MM-DD).", examples=["2025-06-01"])
+    author: Text | None = Field(None, description="Who made the change.", examples=["王敏"])
+    approved_by: Text | None = Field(None, description="Who approved it.", examples=["陈立"])
+    changes: Markdown | None = Field(
+        None, description="What changed (markdown).", examples=["初版发布"]
+    )
+
+
+class Department(_Model):
+    """A department; the order in handbook.yml is the order in print."""
+
+    id: Id = Field(description="Department id ([a-z0-9][a-z0-9-]*).", examples=["promotion"])
+    name: Text = Field(description="Department name.", examples=["推广部"])
+    parent: Id | None = Field(
+        None, description="Parent department id; none = top level.", examples=["ops-center"]
+    )
+    head: Id | None = Field(
+        None, description="Role id of the role that leads this department.", examples=["promo-lead"]
+    )
+    function: Markdown | None = Field(
+        None, description="What the department is for (部门职能), markdown.",
+        examples=["负责店铺流量的获取与转化。"],
+    )
+
+
+class Handbook(_Model):
+    """handbook.yml: the handbook as a whole. Roles are attached after loading."""
+
+    model_config = ConfigDict(title="handbook.yml")
+
+    title: Text = Field(description="Handbook title.", examples=["电商运营中心组织架构及岗位职责"])
+    subtitle: Text | None = Field(None, description="Subtitle.", examples=["2026 版"])
+    organization: Text = Field(description="Organization name.", examples=["星河电子商务有限公司"])
+    language: Language = Field(
+        "zh-Hans", description="Language of the content: labels, fonts, hyphenation.",
+        examples=["zh-Hans"],
+    )
+    logo: Text | None = Field(
+        None, description="Logo image, a path inside the handbook directory.",
+        examples=["assets/logo.svg"],
+    )
+    document: DocumentControl = Field(description="Document control, shown on the cover.")
+    revisions: list[Revision] = Field(
+        min_length=1, description="Revision history, oldest first (at least one)."
+    )
+    intro: Markdown | None = Field(
+        None, description="Foreword / how to read this handbook (markdown).",
+        examples=["本手册说明运营中心各岗位的职责与要求。"],
+    )
+    departments: list[Department] = Field(
+        min_length=1, description="Departments in print order (at least one)."
+    )
+
+    _name: str = PrivateAttr(default="")
+    _root: Path = PrivateAttr(default=Path("."))
+    _roles: dict[str, Role] = PrivateAttr(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The handbook's name: its directory's name."""
+        return self._name
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    @property
+    def roles(self) -> dict[str, Role]:
+        """Roles by id, in file-name order."""
+        return self._roles
+
+    def bind(self, root: Path, roles: dict[str, Role]) -> None:
+        self._root = root
+        self._name = root.resolve().name
+        self._roles = roles
+
+
+# --- roles/<id>.yml ----------------------------------------------------------------------
+
+
+class Duty(_Model):
+    """One line of the duty table. A plain string is a duty with only text."""
+
+    text: Markdown = Field(
+        description="The duty (inline markdown).", examples=["根据店铺销售指标制定推广计划方案"]
+    )
+    share: Percent | None = Field(None, description="% of working time.", examples=[30])
+    essential: bool = Field(True, description="Essential function of the role.")
+    frequency: Text | None = Field(None, description="How often.", examples=["每月"])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        """Editors must accept the short form too: a plain string is a duty."""
+        schema = handler(core_schema)
+        return {"anyOf": [{"type": "string", "description": "A duty with only text."}, schema]}
+
+
+class Requirements(_Model):
+    """任职要求: what a person needs to hold the role."""
+
+    education: Text | None = Field(None, description="Education.", examples=["大专及以上学历"])
+    experience: Text | None = Field(
+        None, description="Work experience.", examples=["3 年以上天猫店铺推广经验"]
+    )
+    skills: TextList = Field(
+        default_factory=list, description="Skills.", examples=[["熟悉直通车、钻展等推广工具"]]
+    )
+    certifications: TextList = Field(
+        default_factory=list, description="Certificates or licences.", examples=[["电子商务师"]]
+    )
+    other: TextList = Field(
+        default_factory=list, description="Other requirements.",
+        examples=[["具备良好的沟通协调能力"]],
+    )
+
+    def is_empty(self) -> bool:
+        return not (self.education or self.experience or self.skills or self.certifications
+                    or self.other)
+
+
+class Kpi(_Model):
+    """绩效考核: one measure of the role."""
+
+    name: Text = Field(description="What is measured.", examples=["推广投入产出比"])
+    target: Text | None = Field(None, description="Target, as text.", examples=["≥ 3.0"])
+    weight: Percent | None = Field(None, description="Weight in %.", examples=[30])
+
+
+class Role(_Model):
+    """roles/<id>.yml: one position; the role id is the file's stem."""
+
+    model_config = ConfigDict(title="role file")
+
+    title: Text = Field(description="Position title.", examples=["推广主管"])
+    code: Text | None = Field(
+        None, description="Job code, unique across the handbook.", examples=["OPS-PR-01"]
+    )
+    department: Id = Field(description="Department id.", examples=["promotion"])
+    reports_to: Id | None = Field(
+        None, description="Role id of the manager; omitted only at the top.",
+        examples=["ops-director"],
+    )
+    dotted_line_to: IdList = Field(
+        default_factory=list, description="Matrix / functional reporting lines (role ids).",
+        examples=[["marketing-lead"]],
+    )
+    assistant: bool = Field(False, description="A staff role drawn beside its manager.")
+    headcount: int = Field(1, ge=0, description="Planned seats (编制).", examples=[1])
+    filled: int | None = Field(
+        None, ge=0, description="Seats filled, 0..headcount; default = headcount.", examples=[1]
+    )
+    grade: Text | None = Field(None, description="Grade.", examples=["M1"])
+    location: Text | None = Field(None, description="Work location.", examples=["杭州"])
+    employment_type: Text | None = Field(None, description="Employment type.", examples=["全职"])
+    summary: Markdown | None = Field(
+        None, description="Purpose of the role (markdown).", examples=["负责店铺整体推广。"]
+    )
+    duties: list[Duty] = Field(min_length=1, description="The duty table (at least one).")
+    requirements: Requirements | None = Field(None, description="任职要求.")
+    kpis: list[Kpi] = Field(default_factory=list, description="绩效考核.")
+    competencies: TextList = Field(
+        default_factory=list, description="Competencies.", examples=[["数据分析", "团队管理"]]
+    )
+    working_conditions: Markdown | None = Field(
+        None, description="Working conditions (markdown).", examples=["需适应大促期间加班。"]
+    )
+
+    _id: str = PrivateAttr(default="")
+
+    @property
+    def id(self) -> str:
+        """The role id: the file's stem."""
+        return self._id
+
+    @property
+    def seats_filled(self) -> int:
+        return self.headcount if self.filled is None else self.filled
+
+    @property
+    def vacancies(self) -> int:
+        return max(self.headcount - self.seats_filled, 0)

@@ -1,0 +1,254 @@
+"""Read a handbook directory into the model and check every rule of CONTENT.md.
+
+All problems are gathered first and reported together (as MkDocs does with its config):
+a person fixing a handbook wants the whole list, not one error per run. ``load_handbook``
+raises one ``ContentError`` carrying them when any is an error; warnings ride along on
+the returned handbook.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import rules
+from .errors import ContentError, Location, Problem, UsageError, did_you_mean
+from .load import LoadedFile, load_yaml
+from .model import ID_PATTERN, Handbook, Role
+
+__all__ = ["check_handbook", "load_handbook"]
+
+_ROLE_SUFFIXES = (".yml", ".yaml")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
+                                                    for i in range(1, 10)}
+
+
+def load_handbook(directory: Path) -> tuple[Handbook, list[Problem]]:
+    """The validated handbook and its warnings; raises ContentError when there are errors."""
+    handbook, problems = check_handbook(directory)
+    if handbook is None or any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    return handbook, problems
+
+
+def check_handbook(directory: Path) -> tuple[Handbook | None, list[Problem]]:
+    """Every problem of the handbook in ``directory``; the model when it could be built."""
+    directory = Path(directory)
+    handbook_file = directory / "handbook.yml"
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: no such directory")
+    if not handbook_file.is_file():
+        raise UsageError(f"{directory}: not a handbook (no handbook.yml in it)")
+    problems: list[Problem] = []
+    loaded = load_yaml(handbook_file)
+    problems += loaded.problems
+    handbook = _parse(Handbook, loaded, problems)
+    roles = _load_roles(directory, problems)
+    if handbook is None:
+        # Still check the roles against whatever departments can be read, so a typo in
+        # handbook.yml does not hide every problem in the role files.
+        rules.check_roles_alone(roles, _raw_department_ids(loaded), problems)
+        return None, problems
+    handbook.bind(directory, roles)
+    rules.check(handbook, problems)
+    return handbook, problems
+
+
+def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, Role | None]:
+    roles_dir = directory / "roles"
+    if not roles_dir.is_dir():
+        problems.append(Problem(Location(directory / "handbook.yml"), "error",
+                                "no roles/ directory next to handbook.yml"))
+        return {}
+    roles: dict[str, Role | None] = {}
+    files = sorted(p for p in roles_dir.iterdir()
+                   if p.suffix in _ROLE_SUFFIXES and p.is_file() and not p.name.startswith("."))
+    if not files:
+        problems.append(Problem(Location(roles_dir), "error", "roles/ holds no role files"))
+    for path in files:
+        role_id = path.stem
+        if role_id in roles:
+            problems.append(Problem(Location(path), "error",
+                                    f"role `{role_id}` is defined twice (.yml and .yaml)"))
+            continue
+        problem = _role_id_problem(role_id)
+        if problem:
+            problems.append(Problem(Location(path), "error", problem))
+            continue
+        loaded = load_yaml(path)
+        problems += loaded.problems
+        role = _parse(Role, loaded, problems)
+        if role is not None:
+            role._id = role_id
+        roles[role_id] = role
+    return roles
+
+
+def _role_id_problem(role_id: str) -> str | None:
+    if not re.match(ID_PATTERN, role_id):
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", role_id.lower()).strip("-")
+        hint = f"; rename it to `{suggestion}.yml`" if suggestion else ""
+        return (f"role id `{role_id}` (the file name) must use lowercase letters, digits "
+                f"and hyphens{hint}")
+    if role_id in _WINDOWS_RESERVED:
+        return f"role id `{role_id}` is a reserved file name on Windows; choose another name"
+    return None
+
+
+def _raw_department_ids(loaded: LoadedFile) -> set[str]:
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    departments = data.get("departments")
+    if not isinstance(departments, list):
+        return set()
+    return {d["id"] for d in departments if isinstance(d, dict) and isinstance(d.get("id"), str)}
+
+
+# --- model parsing with positioned errors ------------------------------------------------
+
+
+def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem]):
+    if loaded.data is None:
+        return None
+    if not isinstance(loaded.data, dict):
+        problems.append(Problem(loaded.at(), "error",
+                                "expected a mapping of `key: value` lines at the top of the file"))
+        return None
+    try:
+        obj = model.model_validate(loaded.data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        problems += [_translate(error, model, loaded) for error in errors]
+        obj = _salvage(model, loaded.data, errors)
+        if obj is None:
+            return None
+    obj.attach(loaded)
+    return obj
+
+
+def _salvage(model: type[BaseModel], data: dict, errors: list[dict]):
+    """The model without its unknown keys, so cross-file checks still run on the rest.
+
+    A misspelt key must not hide a dangling reference two lines below it. Values of the
+    wrong type are not salvaged: their defaults would raise doubtful follow-up errors.
+    """
+    pruned = copy.deepcopy(data)
+    for error in errors:
+        if error["type"] != "extra_forbidden" or not _drop(pruned, tuple(error["loc"])):
+            return None
+    try:
+        return model.model_validate(pruned)
+    except ValidationError:
+        return None
+
+
+def _drop(data: Any, loc: tuple) -> bool:
+    for part in loc[:-1]:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if isinstance(data, dict) and loc and loc[-1] in data:
+        del data[loc[-1]]
+        return True
+    return False
+
+
+def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    names = [part for part in loc if isinstance(part, str)]
+    name = names[-1] if names else "value"
+    if kind == "missing":
+        return Problem(loaded.at(loc[:-1]), "error",
+                       f"missing required key `{name}`{_within(loc[:-1])}")
+    if kind == "extra_forbidden":
+        message = f"unknown key `{name}`"
+        hint = did_you_mean(name, _fields_at(model, loc[:-1]))
+        return Problem(loaded.at(loc, key=True), "error", message + hint)
+    return Problem(loaded.at(loc), "error", _type_message(kind, name, error))
+
+
+def _within(path: tuple) -> str:
+    if not path:
+        return ""
+    parts = []
+    for part in path:
+        parts.append(f"[{part + 1}]" if isinstance(part, int) else f".{part}")
+    where = "".join(parts).lstrip(".")
+    return f" in `{where}`" if where else ""
+
+
+def _type_message(kind: str, name: str, error: dict) -> str:
+    value = error.get("input")
+    if value is None and kind in ("string_type", "model_type", "list_type", "date_type",
+                                  "int_type", "float_type", "bool_type", "dict_type"):
+        return f"`{name}` has no value"
+    got = _describe(value)
+    ctx = error.get("ctx") or {}
+    messages = {
+        "string_type": f"`{name}` must be text, not {got}",
+        "int_type": f"`{name}` must be a whole number, not {got}",
+        "int_parsing": f"`{name}` must be a whole number, not {got}",
+        "int_from_float": f"`{name}` must be a whole number, not {got}",
+        "float_type": f"`{name}` must be a number, not {got}",
+        "float_parsing": f"`{name}` must be a number, not {got}",
+        "bool_type": f"`{name}` must be true or false, not {got}",
+        "bool_parsing": f"`{name}` must be true or false, not {got}",
+        "list_type": f"`{name}` must be a list (lines starting with `- `), not {got}",
+        "model_type": f"`{name}` must be a mapping of `key: value` lines, not {got}",
+        "dict_type": f"`{name}` must be a mapping of `key: value` lines, not {got}",
+        "date_type": f"`{name}` must be a date written YYYY-MM-DD, not {got}",
+        "date_parsing": f"`{name}` must be a date written YYYY-MM-DD, not {got}",
+        "date_from_datetime_parsing": f"`{name}` must be a date written YYYY-MM-DD, not {got}",
+        "date_from_datetime_inexact": f"`{name}` must be a date without a time, not {got}",
+        "too_short": f"`{name}` needs at least one entry",
+        "greater_than_equal": f"`{name}` must be {ctx.get('ge')} or more, not {got}",
+        "less_than_equal": f"`{name}` must be {ctx.get('le')} or less, not {got}",
+        "string_pattern_mismatch": (
+            f"`{name}` {got} is not a valid id: use lowercase letters, digits and hyphens, "
+            "starting with a letter or digit"),
+    }
+    if kind == "literal_error":
+        allowed = ctx.get("expected", "").replace("'", "")
+        hint = did_you_mean(str(value), [a.strip() for a in re.split(r",| or ", allowed)])
+        return f"`{name}` must be one of {allowed}, not {got}{hint}"
+    return messages.get(kind, f"`{name}`: {error.get('msg', 'invalid value')}")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = getattr(value, "raw", value)
+    text = str(text)
+    return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
+
+
+def _fields_at(model: type[BaseModel], path: tuple) -> list[str]:
+    """The keys the model accepts at ``path`` (for "did you mean" suggestions)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    return list(current.model_fields) if hasattr(current, "model_fields") else []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

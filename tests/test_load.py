@@ -1,0 +1,118 @@
+"""The YAML loader: encodings, BOM, empty files, tags, and hostile alias expansions."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+from handbook.cli import main
+from handbook.load import load_yaml
+
+AGENT = "hb/roles/service-agent.yml"
+
+
+def check_lines(capsys) -> tuple[int, list[str]]:
+    status = main(["check", "hb"])
+    return status, capsys.readouterr().out.splitlines()
+
+
+def agent_text(handbook_dir) -> str:
+    return (handbook_dir.root / "roles/service-agent.yml").read_text(encoding="utf-8")
+
+
+def test_bom_is_accepted(handbook_dir, capsys):
+    handbook_dir.write("roles/service-agent.yml", "\ufeff" + agent_text(handbook_dir))
+    assert check_lines(capsys) == (0, [])
+
+
+def test_gbk_file_named(handbook_dir, capsys):
+    text = agent_text(handbook_dir).replace("Customer Service Agent", "售前客服专员")
+    handbook_dir.write("roles/service-agent.yml", text.encode("gbk"))
+    assert check_lines(capsys) == (1, [
+        f"{AGENT}:2:8: error: file is not UTF-8 (it looks like GBK/GB18030 (Simplified "
+        "Chinese); save it as UTF-8)"])
+
+
+def test_big5_file_named(handbook_dir, capsys):
+    text = agent_text(handbook_dir).replace("Customer Service Agent", "售前客服專員")
+    text = text.replace("≤", "<=").replace("≥", ">=")
+    handbook_dir.write("roles/service-agent.yml", text.encode("big5"))
+    assert check_lines(capsys) == (1, [
+        f"{AGENT}:2:8: error: file is not UTF-8 (it looks like Big5 (Traditional Chinese); "
+        "save it as UTF-8)"])
+
+
+def test_utf16_file_named(handbook_dir, capsys):
+    handbook_dir.write("roles/service-agent.yml", agent_text(handbook_dir).encode("utf-16"))
+    status, lines = check_lines(capsys)
+    assert status == 1
+    assert lines[0].startswith(f"{AGENT}:1:1: error: file is UTF-16, not UTF-8; save it as UTF-8")
+
+
+def test_empty_file(handbook_dir, capsys):
+    handbook_dir.write("roles/service-agent.yml", "")
+    assert check_lines(capsys) == (1, [f"{AGENT}:1:1: error: file is empty"])
+
+
+def test_comment_only_file(handbook_dir, capsys):
+    handbook_dir.write("roles/service-agent.yml", "# to do\n")
+    assert check_lines(capsys) == (1, [
+        f"{AGENT}:1:1: error: file is empty (it holds only comments)"])
+
+
+def test_top_level_must_be_a_mapping(handbook_dir, capsys):
+    handbook_dir.write("roles/service-agent.yml", "- a\n- b\n")
+    assert check_lines(capsys) == (1, [
+        f"{AGENT}:1:1: error: expected a mapping of `key: value` lines at the top of the file"])
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghij"
+    for prev, name in zip(names, names[1:levels + 1], strict=False):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_refused_in_bounded_memory(tmp_path):
+    path = tmp_path / "bomb.yml"
+    path.write_text(billion_laughs(), encoding="utf-8")
+    tracemalloc.start()
+    loaded = load_yaml(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert loaded.data is None
+    assert [p.message for p in loaded.problems] == [
+        "aliases expand to too many values (a 'billion laughs' file?); write the values out "
+        "or use fewer nested aliases"]
+    assert peak < 20 * 1024 * 1024
+
+
+def test_small_aliases_and_merge_keys_allowed(tmp_path):
+    path = tmp_path / "ok.yml"
+    path.write_text("base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\nd: *b\n", encoding="utf-8")
+    loaded = load_yaml(path)
+    assert loaded.problems == []
+    assert loaded.data == {"base": {"x": 1, "y": 2}, "c": {"y": 3, "x": 1}, "d": {"x": 1, "y": 2}}
+
+
+def test_recursive_alias_refused(tmp_path):
+    path = tmp_path / "rec.yml"
+    path.write_text("a: &a [*a]\n", encoding="utf-8")
+    assert [str(p).split(": ", 1)[1] for p in load_yaml(path).problems] == [
+        "error: an alias refers to the node that contains it"]
+
+
+def test_deep_nesting_refused(tmp_path):
+    path = tmp_path / "deep.yml"
+    path.write_text("a: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
+    assert [p.message for p in load_yaml(path).problems] == ["nesting is deeper than 64 levels"]
+
+
+def test_positions_of_keys_and_values(tmp_path):
+    path = tmp_path / "p.yml"
+    path.write_text("title: x\nversion: 2.10\nlist:\n  - a\n  - b: 1\n", encoding="utf-8")
+    loaded = load_yaml(path)
+    assert loaded.data["version"].raw == "2.10"
+    assert loaded.values[("list", 1, "b")] == (5, 8)
+    assert loaded.keys[("list", 1, "b")] == (5, 5)
+    assert loaded.keys[("version",)] == (2, 1)
