@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .build import FORMATS, BuildRequest
+from .build import build as run_build
 from .errors import ContentError, HandbookError, Problem, UsageError
 from .scaffold import init_handbook
 from .schema import SCHEMA_FILES, schema_json
@@ -55,6 +57,37 @@ def check(directory: Path, output_format: str) -> None:
         click.echo(_summary(directory, problems), err=True)
     if errors:
         raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", default=",".join(FORMATS), show_default=True,
+              metavar="html,pdf,docx", help="Comma-separated output formats.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default: build/<name>/).")
+@click.option("--lang", type=_LANGUAGES,
+              help="Output language for labels (and zh-Hans <-> zh-Hant text).")
+def build(directory: Path, formats: str, out: Path | None, lang: str | None) -> None:
+    """Render the handbook in DIRECTORY as HTML, PDF and Word."""
+    wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    result = run_build(BuildRequest(directory, wanted, out, lang))
+    for problem in result.warnings:
+        click.echo(str(problem), err=True)
+    for notice in result.notices:
+        click.echo(f"handbook: note: {notice}", err=True)
+    for path in result.written:
+        click.echo(f"wrote {path} ({_size(path.stat().st_size)})", err=True)
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
 
 
 @cli.command()

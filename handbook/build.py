@@ -1,0 +1,81 @@
+"""``handbook build``: load → validate → resolve → write, as one readable function.
+
+Writers are imported only for the formats asked for (WeasyPrint alone takes a second to
+import), and every output is staged so a failed build changes nothing on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import Document, resolve
+from .errors import Problem, UsageError
+from .output import Staging
+from .style import Style, default_style
+from .validate import load_handbook
+
+__all__ = ["FORMATS", "BuildRequest", "BuildResult", "build"]
+
+FORMATS = ("html", "pdf", "docx")
+
+
+@dataclass
+class BuildRequest:
+    directory: Path
+    formats: tuple[str, ...] = FORMATS
+    out: Path | None = None
+    lang: str | None = None
+    brand: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def build(request: BuildRequest) -> BuildResult:
+    """Build the handbook's outputs; raises ContentError/UsageError and then writes nothing."""
+    handbook, warnings = load_handbook(request.directory)
+    out = _output_dir(request, handbook.name)
+    style = _style(request, handbook.language)
+    document = resolve(handbook, lang=request.lang, style=style)
+    result = BuildResult(warnings=warnings, notices=list(document.notices))
+    with Staging() as staging:
+        _write_handbook(document, request.formats, out, staging, handbook.root)
+        result.written = staging.commit()
+    return result
+
+
+def _output_dir(request: BuildRequest, name: str) -> Path:
+    out = request.out or Path("build") / name
+    content = request.directory.resolve()
+    if out.resolve() == content or out.resolve().is_relative_to(content):
+        raise UsageError(f"--out {out} is inside the handbook directory; choose another place")
+    return out
+
+
+def _style(request: BuildRequest, language: str) -> Style:
+    return default_style(request.lang or language)
+
+
+def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,
+                    root: Path) -> None:
+    name = document.name
+    html = None
+    if "html" in formats or "pdf" in formats:
+        from .write.html import render_html
+
+        html = render_html(document, root=root)
+    if "html" in formats:
+        staging.write_bytes(out / f"{name}.html", html.encode("utf-8"))
+    if "pdf" in formats:
+        from .write.pdf import write_pdf
+
+        write_pdf(document, html, staging.path_for(out / f"{name}.pdf"), root=root)
+    if "docx" in formats:
+        from .write.docx import write_docx
+
+        write_docx(document, staging.path_for(out / f"{name}.docx"), root=root)

@@ -1,0 +1,1 @@
+"""Writers: each lays out the resolved Document in one format and knows no other."""

@@ -1,0 +1,85 @@
+"""The resolved Document: print order, reporting lines both ways, columns, labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handbook.document import resolve
+from handbook.labels import LANGUAGES, load_labels
+from handbook.validate import load_handbook
+
+from .conftest import EXAMPLES, FIXTURES
+
+
+def _document(path: Path, **options):
+    handbook, _ = load_handbook(path)
+    return resolve(handbook, chart_pages=False, **options)
+
+
+def test_label_files_have_the_same_keys():
+    keys = {lang: set(load_labels(lang)) for lang in LANGUAGES}
+    assert keys["zh-Hant"] == keys["zh-Hans"] == keys["en"]
+
+
+def test_departments_depth_first_and_numbered():
+    document = _document(FIXTURES / "minimal")
+    assert [(d.number, d.id, d.depth) for d in document.departments] == [
+        ("1", "operations", 0), ("1.1", "service", 1)]
+
+
+def test_roles_ordered_managers_first_and_reporting_lines_both_ways():
+    document = _document(FIXTURES / "minimal")
+    assert [r.ref.id for r in document.roles] == [
+        "ops-manager", "ops-specialist", "service-lead", "service-agent"]
+    lead = next(r for r in document.roles if r.ref.id == "service-lead")
+    assert lead.reports_to.id == "ops-manager"
+    assert [ref.id for ref in lead.direct_reports] == ["service-agent"]
+    agent = next(r for r in document.roles if r.ref.id == "service-agent")
+    assert [ref.id for ref in agent.dotted_line_to] == ["ops-specialist"]
+    assert (agent.headcount, agent.filled, agent.vacancies) == (4, 3, 1)
+
+
+def test_staffing_totals():
+    document = _document(FIXTURES / "minimal")
+    service = document.departments[1]
+    assert service.totals == (5, 4, 1)
+    assert [row.role.id for row in service.staffing] == ["service-lead", "service-agent"]
+
+
+def test_columns_follow_what_the_handbook_uses():
+    columns = _document(FIXTURES / "minimal").columns
+    assert (columns.share, columns.frequency, columns.essential) == (True, True, False)
+
+
+def test_toc_nests_parts_departments_positions():
+    toc = _document(FIXTURES / "minimal").toc
+    assert [(e.level, e.anchor) for e in toc] == [
+        (1, "revisions"), (1, "intro"), (1, "departments"), (2, "dept-operations"),
+        (3, "role-ops-manager"), (3, "role-ops-specialist"), (3, "dept-service"),
+        (4, "role-service-lead"), (4, "role-service-agent"), (1, "appendix")]
+
+
+def test_simplified_to_traditional_conversion():
+    example = next(p for p in EXAMPLES if p.name == "ecommerce-ops")
+    document = _document(example, lang="zh-Hant")
+    assert document.labels["contents"] == "目錄"
+    director = document.roles[0]
+    assert director.ref.title == "運營總監"
+    assert document.notices == []
+
+
+def test_english_labels_on_chinese_content_say_so():
+    example = next(p for p in EXAMPLES if p.name == "startup-team")
+    document = _document(example, lang="en")
+    assert document.labels["contents"] == "Contents"
+    assert document.notices == ["content stays in zh-Hant: --lang en switches labels and fonts "
+                                "only (no machine translation)"]
+
+
+@pytest.mark.parametrize("epoch, expected", [("0", "1970-01-01T00:00:00+00:00"),
+                                             ("1767225600", "2026-01-01T00:00:00+00:00")])
+def test_created_from_source_date_epoch(monkeypatch, epoch, expected):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert _document(FIXTURES / "minimal").created.isoformat() == expected
