@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .brand import find_brand_file, load_brand
 from .document import Document, resolve
 from .errors import Problem, UsageError
+from .model import Handbook
 from .output import Staging
 from .style import Style, default_style
 from .validate import load_handbook
@@ -40,7 +42,7 @@ def build(request: BuildRequest) -> BuildResult:
     """Build the handbook's outputs; raises ContentError/UsageError and then writes nothing."""
     handbook, warnings = load_handbook(request.directory)
     out = _output_dir(request, handbook.name)
-    style = _style(request, handbook.language)
+    style = _style(request, handbook)
     document = resolve(handbook, lang=request.lang, style=style)
     result = BuildResult(warnings=warnings, notices=list(document.notices))
     with Staging() as staging:
@@ -57,8 +59,19 @@ def _output_dir(request: BuildRequest, name: str) -> Path:
     return out
 
 
-def _style(request: BuildRequest, language: str) -> Style:
-    return default_style(request.lang or language)
+def _style(request: BuildRequest, handbook: Handbook) -> Style:
+    """Defaults for the output language, the handbook's logo, then the brand on top.
+
+    ``--brand`` wins over the handbook's own ``brand/`` directory.
+    """
+    lang = request.lang or handbook.language
+    style = default_style(lang)
+    if handbook.logo:
+        style = style.with_(logo=(handbook.root / handbook.logo).resolve())
+    brand_dir = request.brand or (handbook.root / "brand")
+    if request.brand is not None or find_brand_file(brand_dir):
+        style = load_brand(brand_dir, style, lang)
+    return style
 
 
 def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,

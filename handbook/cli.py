@@ -67,13 +67,18 @@ def check(directory: Path, output_format: str) -> None:
               help="Output directory (default: build/<name>/).")
 @click.option("--lang", type=_LANGUAGES,
               help="Output language for labels (and zh-Hans <-> zh-Hant text).")
-def build(directory: Path, formats: str, out: Path | None, lang: str | None) -> None:
+@click.option("--brand", type=click.Path(file_okay=False, path_type=Path),
+              help="A brand directory with _brand.yml (overrides the handbook's own brand/).")
+def build(directory: Path, formats: str, out: Path | None, lang: str | None,
+          brand: Path | None) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
-    result = run_build(BuildRequest(directory, wanted, out, lang))
+    if brand is not None and not brand.is_dir():
+        raise UsageError(f"--brand {brand}: no such directory")
+    result = run_build(BuildRequest(directory, wanted, out, lang, brand))
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     for notice in result.notices:
