@@ -17,10 +17,13 @@ import click
 from . import __version__
 from .build import FORMATS, BuildRequest
 from .build import build as run_build
-from .errors import ContentError, HandbookError, Problem, UsageError
+from .document import resolve
+from .errors import ContentError, HandbookError, Problem, UsageError, sort_problems
+from .export import export_xlsx
+from .importer import import_spreadsheet
 from .scaffold import init_handbook
 from .schema import SCHEMA_FILES, schema_json
-from .validate import check_handbook
+from .validate import check_handbook, load_handbook
 
 __all__ = ["main"]
 
@@ -121,6 +124,39 @@ def init(directory: Path, lang: str) -> None:
     written = init_handbook(directory, lang)
     click.echo(f"created {directory} ({len(written)} files); next: handbook check {directory}",
                err=True)
+
+
+@cli.command(name="import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--organization", help="Organization name (default: the file's name).")
+def import_command(source: Path, directory: Path, organization: str | None) -> None:
+    """Turn an HR spreadsheet (SOURCE .csv or .xlsx, one row per position) into a handbook.
+
+    Recognised headers (Simplified, Traditional or English): 部门/department, 岗位/title,
+    岗位编号/code, 直接上级/reports_to (a title or a code), 编制/headcount, 在岗/filled,
+    职级/grade, 工作地点/location, 主要职责/duties, 任职要求/requirements.
+    """
+    result = import_spreadsheet(source, directory, organization=organization)
+    for problem in sort_problems(result.problems):
+        click.echo(str(problem), err=True)
+    click.echo(f"wrote {directory}: {_plural(result.departments, 'department')}, "
+               f"{_plural(result.roles, 'position')}; next: handbook check {directory}",
+               err=True)
+
+
+@cli.command(name="export")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--xlsx", "xlsx", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The Excel file to write.")
+@click.option("--lang", type=_LANGUAGES, help="Language of the headers and text.")
+def export_command(directory: Path, xlsx: Path, lang: str | None) -> None:
+    """Export the position list (code, title, department, reports to, grade, headcount,
+    filled, vacancies, duty count) to an Excel file."""
+    handbook, _ = load_handbook(directory)
+    document = resolve(handbook, lang=lang, chart_pages=False)
+    export_xlsx(document, xlsx)
+    click.echo(f"wrote {xlsx} ({_plural(len(document.roles), 'position')})", err=True)
 
 
 def _summary(directory: Path, problems: list[Problem]) -> str:
