@@ -17,7 +17,7 @@ from .output import Staging
 from .style import Style, default_style
 from .validate import load_handbook
 
-__all__ = ["FORMATS", "BuildRequest", "BuildResult", "build"]
+__all__ = ["FORMATS", "BuildRequest", "BuildResult", "build", "build_document"]
 
 FORMATS = ("html", "pdf", "docx")
 
@@ -40,15 +40,25 @@ class BuildResult:
 
 def build(request: BuildRequest) -> BuildResult:
     """Build the handbook's outputs; raises ContentError/UsageError and then writes nothing."""
-    handbook, warnings = load_handbook(request.directory)
-    out = _output_dir(request, handbook.name)
-    style = _style(request, handbook)
-    document = resolve(handbook, lang=request.lang, style=style)
+    document, root, warnings = _prepare(request)
+    out = _output_dir(request, document.name)
     result = BuildResult(warnings=warnings, notices=list(document.notices))
     with Staging() as staging:
-        _write_handbook(document, request.formats, out, staging, handbook.root)
+        _write_handbook(document, request.formats, out, staging, root)
         result.written = staging.commit()
     return result
+
+
+def build_document(request: BuildRequest) -> tuple[Document, Path]:
+    """The resolved Document and the handbook directory, for the live preview."""
+    document, root, _ = _prepare(request)
+    return document, root
+
+
+def _prepare(request: BuildRequest) -> tuple[Document, Path, list[Problem]]:
+    handbook, warnings = load_handbook(request.directory)
+    style = _style(request, handbook)
+    return resolve(handbook, lang=request.lang, style=style), handbook.root, warnings
 
 
 def _output_dir(request: BuildRequest, name: str) -> Path:

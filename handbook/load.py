@@ -113,6 +113,13 @@ def load_yaml(path: Path) -> LoadedFile:
     if not text.strip():
         loaded.problems.append(_error(path, 1, 1, "file is empty"))
         return loaded
+    control = _find_control_character(text)
+    if control:
+        line, col, char = control
+        loaded.problems.append(_error(
+            path, line, col, f"control character U+{ord(char):04X} is not allowed; delete it "
+            "(it often comes with text pasted from Word or Excel)"))
+        return loaded
     tab = _find_tab_indent(text)
     if tab:
         loaded.problems.append(
@@ -205,6 +212,15 @@ def _guess_encoding(raw: bytes) -> str | None:
     if not scores:
         return None
     return max(scores, key=scores.get)
+
+
+def _find_control_character(text: str) -> tuple[int, int, str] | None:
+    match = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if not match:
+        return None
+    before = text[: match.start()]
+    line = before.count("\n") + 1
+    return line, match.start() - (before.rfind("\n") + 1) + 1, match.group()
 
 
 def _find_tab_indent(text: str) -> tuple[int, int] | None:

@@ -116,3 +116,17 @@ def test_positions_of_keys_and_values(tmp_path):
     assert loaded.values[("list", 1, "b")] == (5, 8)
     assert loaded.keys[("list", 1, "b")] == (5, 5)
     assert loaded.keys[("version",)] == (2, 1)
+
+
+def test_control_character_named_at_its_place(handbook_dir, capsys):
+    handbook_dir.edit("roles/service-agent.yml", "Customer Service Agent",
+                      "Customer\x0bService Agent")
+    assert check_lines(capsys) == (1, [
+        f"{AGENT}:2:16: error: control character U+000B is not allowed; delete it (it often "
+        "comes with text pasted from Word or Excel)"])
+
+
+def test_mixed_line_endings_are_read(handbook_dir, capsys):
+    text = agent_text(handbook_dir).replace("\n", "\r\n", 3)
+    handbook_dir.write("roles/service-agent.yml", text.encode("utf-8"))
+    assert check_lines(capsys) == (0, [])
