@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1
 # Peers and viewers the tests use: pdffonts/pdftoppm, LibreOffice for DOCX, Chromium for HTML.
 TEST_PACKAGES := poppler-utils pandoc libreoffice-writer-nogui chromium
 
-.PHONY: demo test lint check-examples system-packages test-packages clean
+.PHONY: demo test bench bench-quick lint system-packages test-packages clean
 
 demo: system-packages $(VENV)/.installed
 	@for dir in content/*/; do \
@@ -26,6 +26,13 @@ demo: system-packages $(VENV)/.installed
 test: system-packages test-packages $(VENV)/.installed
 	$(BIN)/ruff check handbook tests
 	$(BIN)/python -m pytest
+
+# The benchmark: handbook vs bare WeasyPrint and pandoc at 50, 200 and 800 positions.
+bench: system-packages test-packages $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+bench-quick: system-packages test-packages $(VENV)/.installed
+	$(BIN)/python bench/run.py --quick
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check handbook tests
@@ -53,7 +60,7 @@ test-packages:
 $(VENV)/.installed: pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	@touch $@
 
 clean:
