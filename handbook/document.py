@@ -31,6 +31,7 @@ __all__ = [
     "RoleSection",
     "StaffRow",
     "TocEntry",
+    "reporting_nodes",
     "resolve",
 ]
 
@@ -288,6 +289,27 @@ def plan_document_charts(document: Document, roles: dict[str, Role],
     width, height = document.style.chart_area()
     return orgchart.plan_charts(nodes, departments, page_width=width, page_height=height,
                                 lang=document.lang, labels=document.labels)
+
+
+def reporting_nodes(document: Document, role: RoleSection) -> list[orgchart.ChartNode]:
+    """The small chart of a job description: manager, dotted-line managers, the role and
+    its direct reports — what a new hire needs to see of the organization."""
+    sections = {r.ref.id: r for r in document.roles}
+    manager = role.reports_to
+
+    def node(ref: RoleRef, parent: str | None, **extra) -> orgchart.ChartNode:
+        section = sections[ref.id]
+        return orgchart.ChartNode(id=ref.id, title=ref.title, parent=parent,
+                                  department=section.department_id, code=ref.code,
+                                  headcount=section.headcount, filled=section.filled, **extra)
+
+    nodes = [node(manager, None)] if manager else []
+    nodes += [node(ref, None) for ref in role.dotted_line_to if ref != manager]
+    nodes.append(node(role.ref, manager.id if manager else None, assistant=role.assistant,
+                      dotted_to=tuple(ref.id for ref in role.dotted_line_to)))
+    nodes += [node(ref, role.ref.id, assistant=sections[ref.id].assistant)
+              for ref in role.direct_reports]
+    return nodes
 
 
 def _converter(source: str, target: str) -> tuple[Callable[[str], str], list[str]]:

@@ -1,0 +1,139 @@
+"""The handbook's Style in Word terms: the reference document, its styles' fonts, colours and
+East Asian language, the theme, the font table and the list definitions.
+
+The built-in ``templates/reference.docx`` carries a placeholder palette and fonts which are
+swapped for the Style's (so a brand's colours and fonts reach every style and the theme). A
+brand's own ``reference_docx`` keeps its look; it only gets the East Asian font and language
+the handbook needs, plus any style the writer uses that it lacks, copied from the built-in one.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.parser import parse_xml
+from docx.parts.numbering import NumberingPart
+
+from ..style import Style
+from . import docx_xml as x
+from .reference_docx import HEADING_STYLES, PALETTE, TINT
+
+__all__ = ["LANGUAGE_TAGS", "STYLES_USED", "apply_style", "builtin_reference",
+           "numbering_root", "open_reference", "tint"]
+
+LANGUAGE_TAGS = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en-US"}
+# Font table charsets: Word substitutes a missing face by script (GB2312, Big5).
+_CHARSET = {"zh-Hant": ("88", "Microsoft JhengHei")}
+_DEFAULT_CHARSET = ("86", "Microsoft YaHei")
+STYLES_USED = ("Normal", "Title", "Subtitle", "Organization", "TOCHeading", "Subheading",
+               "Caption", "Figure", "ListBullet", "ListBullet2", "ListNumber", "ListNumber2",
+               "ListContinue", "Quote", "PlainText", "TableText", "TableLabel", "Header",
+               "Footer", "Hyperlink", "HTMLCode", "TableGrid", "HandbookTable",
+               *(f"Heading{n}" for n in range(1, 10)), *(f"TOC{n}" for n in range(1, 10)))
+
+
+def builtin_reference() -> Path:
+    return Path(str(resources.files("handbook.templates") / "reference.docx"))
+
+
+def open_reference(style: Style, root: Path | None) -> tuple[docx.document.Document, bool]:
+    """The reference document to lay out on, and whether it is the built-in one."""
+    reference = style.reference_docx
+    if reference is None:
+        return docx.Document(str(builtin_reference())), True
+    path = Path(reference)
+    if not path.is_absolute() and root is not None:
+        path = root / path
+    return docx.Document(str(path)), False
+
+
+def east_asian_tag(lang: str) -> str:
+    """The East Asian language of the text: Traditional for zh-Hant, else Simplified."""
+    return "zh-TW" if lang == "zh-Hant" else "zh-CN"
+
+
+def apply_style(word, style: Style, lang: str, own: bool) -> dict[str, bytes]:
+    """Put ``style`` into ``word``'s styles and settings; returns replaced part blobs."""
+    replacements: dict[str, bytes] = {}
+    styles = word.styles.element
+    cjk = style.cjk_font
+    body = style.body_font[0] if style.body_font else style.latin_font
+    heading = style.heading_font[0] if style.heading_font else body
+    mono = cjk.replace("Sans CJK", "Sans Mono CJK") if "Sans CJK" in cjk else "Courier New"
+    hint = lang in ("zh-Hans", "zh-Hant")  # quotes and dashes in the Chinese font
+    if own:
+        x.set_fonts(styles, body=body, heading=heading, mono=mono, east_asian=cjk,
+                    heading_ids=HEADING_STYLES, mono_ids=("PlainText", "HTMLCode"), hint=hint)
+        colours = palette(style)
+        x.recolour(styles, colours)
+        theme = _related(word.part, RT.THEME)
+        if theme is not None:
+            replacements[str(theme.partname)] = x.theme_xml(
+                theme.blob, body=body, heading=heading, east_asian=cjk,
+                colours={"accent1": colours[PALETTE["primary"]],
+                         "accent2": colours[PALETTE["secondary"]],
+                         "dk2": colours[PALETTE["foreground"]],
+                         "hlink": colours[PALETTE["primary"]]})
+    else:
+        x.ensure_east_asian(styles, cjk, hint)
+        builtin = docx.Document(str(builtin_reference())).styles.element
+        x.merge_missing_styles(styles, builtin, STYLES_USED)
+    east_asian = east_asian_tag(lang)
+    latin = LANGUAGE_TAGS.get(lang, "en-US")
+    x.set_language(styles, latin, east_asian)
+    x.tune_settings(word.settings.element, latin, east_asian)
+    charset, alternative = _CHARSET.get(lang, _DEFAULT_CHARSET)
+    fonts = [(name, None, "00") for name in dict.fromkeys((body, heading)) if name != cjk]
+    fonts += [(cjk, alternative, charset), (mono, None, charset)]
+    blob = x.font_table_xml(fonts)
+    font_table = _related(word.part, RT.FONT_TABLE)
+    if font_table is None:
+        font_table = Part(PackURI("/word/fontTable.xml"), CT.WML_FONT_TABLE, blob,
+                          word.part.package)
+        word.part.relate_to(font_table, RT.FONT_TABLE)
+    replacements[str(font_table.partname)] = blob
+    return replacements
+
+
+def palette(style: Style) -> dict[str, str]:
+    """Placeholder colour → the Style's colour, as Word hex."""
+    mapping = {PALETTE[key]: getattr(style, key).lstrip("#").upper()
+               for key in ("primary", "secondary", "muted", "foreground")}
+    mapping[TINT["primary"]] = tint(style.primary)
+    return mapping
+
+
+def tint(colour: str, amount: float = 0.12) -> str:
+    """``colour`` at ``amount`` opacity on white, as Word hex (label cells)."""
+    value = colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    try:
+        channels = [int(value[i:i + 2], 16) for i in (0, 2, 4)]
+    except ValueError:
+        return TINT["primary"]
+    return "".join(f"{round(255 - (255 - c) * amount):02X}" for c in channels)
+
+
+def numbering_root(word):
+    """The ``w:numbering`` element, adding a numbering part when the reference has none."""
+    part = _related(word.part, RT.NUMBERING)
+    if part is None:
+        element = parse_xml(f'<w:numbering xmlns:w="{x.NS["w"]}"/>')
+        part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, element,
+                             word.part.package)
+        word.part.relate_to(part, RT.NUMBERING)
+    return part.element
+
+
+def _related(part, reltype: str):
+    for rel in part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            return rel.target_part
+    return None

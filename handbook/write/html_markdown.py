@@ -1,0 +1,74 @@
+"""Markdown fields as HTML for the handbook page: headings fitted under their section,
+images inlined from the handbook directory or reduced to their alt text.
+
+The tokens are the ones ``handbook.markdown`` parsed (raw HTML off, unsafe links already
+dropped); this renderer only changes how two kinds of token are written out, so the HTML
+stays self-contained and its heading outline stays valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markupsafe import Markup
+
+from ..markdown import Markdown
+
+__all__ = ["MarkdownHtml"]
+
+_OPTIONS = MarkdownIt("commonmark", {"html": False}).options
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer with our headings and images; env carries the settings."""
+
+    def heading_open(self, tokens, idx, options, env) -> str:
+        return f"<h{_level(tokens[idx], env)}>"
+
+    def heading_close(self, tokens, idx, options, env) -> str:
+        return f"</h{_level(tokens[idx], env)}>\n"
+
+    def image(self, tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        uri = env["image"](token.attrGet("src") or "")
+        if uri is None:
+            return f'<span class="md-image-omitted">{escapeHtml(alt)}</span>'
+        return f'<img src="{escapeHtml(uri)}" alt="{escapeHtml(alt)}">'
+
+
+def _level(token, env) -> int:
+    return max(1, min(6, int(token.tag[1:]) + env["shift"]))
+
+
+class MarkdownHtml:
+    """Renders Markdown fields; ``image(src)`` gives a data: URI for a picture, or None."""
+
+    def __init__(self, image: Callable[[str], str | None]):
+        self._renderer = _Renderer()
+        self._image = image
+
+    def __call__(self, field: Markdown | None, level: int | None = None, *,
+                 drop_heading: str | None = None) -> Markup:
+        """The field as safe HTML; its top heading becomes ``h<level>``.
+
+        ``drop_heading``: a leading heading with exactly this text is left out, so an intro
+        that starts with "## Introduction" is not titled twice.
+        """
+        if field is None:
+            return Markup("")
+        tokens = list(field.tokens)
+        if drop_heading is not None and _starts_with_heading(tokens, drop_heading):
+            tokens = tokens[3:]
+        levels = [int(t.tag[1:]) for t in tokens if t.type == "heading_open"]
+        shift = (level - min(levels)) if (levels and level) else 0
+        env = {"shift": shift, "image": self._image}
+        return Markup(self._renderer.render(tokens, _OPTIONS, env).strip())
+
+
+def _starts_with_heading(tokens, text: str) -> bool:
+    return (len(tokens) >= 3 and tokens[0].type == "heading_open"
+            and tokens[1].content.strip() == text.strip())
