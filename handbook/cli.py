@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -157,6 +158,34 @@ def export_command(directory: Path, xlsx: Path, lang: str | None) -> None:
     document = resolve(handbook, lang=lang, chart_pages=False)
     export_xlsx(document, xlsx)
     click.echo(f"wrote {xlsx} ({_plural(len(document.roles), 'position')})", err=True)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; keep the default unless you mean to share the preview.")
+@click.option("--lang", type=_LANGUAGES, help="Output language.")
+@click.option("--brand", type=click.Path(file_okay=False, path_type=Path), help="A brand.")
+def serve(directory: Path, port: int, host: str, lang: str | None, brand: Path | None) -> None:
+    """Live preview of the handbook, rebuilt and reloaded on every save."""
+    from .serve import PreviewServer
+
+    if not (directory / "handbook.yml").is_file():
+        raise UsageError(f"{directory}: not a handbook (no handbook.yml in it)")
+    try:
+        server = PreviewServer(BuildRequest(directory, ("html",), None, lang, brand),
+                               host=host, port=port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    server.start()
+    click.echo(f"previewing {directory} at {server.url} (Ctrl-C to stop)", err=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.stop()
 
 
 def _summary(directory: Path, problems: list[Problem]) -> str:
