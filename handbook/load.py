@@ -76,27 +76,35 @@ class _Refused(Exception):
         self.message = message
 
 
-class _Composer(yaml.SafeLoader):
-    """A SafeLoader that refuses explicit tags and nesting deeper than MAX_DEPTH."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_COLLECTION_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self._depth = 0
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+def _screen(text: str) -> None:
+    """Refuse explicit tags and deep nesting from the event stream, before composing.
+
+    libyaml's composer recurses in C, so depth is bounded here first; events also carry
+    the ``implicit`` flags that say whether a tag was written in the file.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
         tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and not isinstance(event, yaml.AliasEvent):
+        if tag not in (None, "!") and not _implicit(event):
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise _Refused(event.start_mark,
                            f"YAML tag `{shown}` is not allowed; write plain values")
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _Refused(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        if isinstance(event, _COLLECTION_START):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, _COLLECTION_END):
+            depth -= 1
+
+
+def _implicit(event) -> bool:
+    implicit = getattr(event, "implicit", False)
+    return any(implicit) if isinstance(implicit, tuple) else bool(implicit)
 
 
 def load_yaml(path: Path) -> LoadedFile:
@@ -150,11 +158,8 @@ def load_yaml(path: Path) -> LoadedFile:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    loader = _Composer(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
+    _screen(text)
+    return yaml.compose(text, Loader=_Loader)
 
 
 # --- decoding ---------------------------------------------------------------------------

@@ -180,7 +180,7 @@ CASES = {
     ),
     "yaml syntax error": (
         [("roles/service-agent.yml", "[ops-specialist]", "[ops-specialist")],
-        [f"{AGENT}:7:1: error: YAML syntax: expected ',' or ']', but got '<scalar>' while parsing "
+        [f"{AGENT}:7:1: error: YAML syntax: did not find expected ',' or ']' while parsing "
          "a flow sequence"],
     ),
     "yaml tag": (
