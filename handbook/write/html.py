@@ -8,24 +8,29 @@ so the file needs no network; the PDF writer prints this same page with WeasyPri
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from .. import __version__
 from ..document import Document, TocEntry
 from ..errors import HandbookError, Location
-from ..sanitize import UnsafeSvg, clean_svg
-from .html_css import css_string, css_variables, page_geometry, page_of_content, safe_css
+from .html_assets import chart_figures, image_uri, markdown_image
+from .html_css import (
+    css_string,
+    css_values,
+    css_variables,
+    page_geometry,
+    page_of_content,
+    safe_css,
+)
 from .html_markdown import MarkdownHtml
 
 __all__ = ["BLOCKS", "TEMPLATE", "TemplateProblem", "builtin_templates", "environment",
-           "render_html"]
+           "render_html", "toc_tree"]
 
 TEMPLATE = "handbook.html.j2"
 MACROS = "macros.html.j2"
@@ -36,10 +41,6 @@ BLOCKS = ("styles", "running_header", "footer", "cover", "document_control",
           "revision_history", "toc", "intro", "org_chart", "department", "staffing_table",
           "role_page", "role_header", "duty_table", "requirements", "kpis", "competencies",
           "working_conditions", "appendix")
-
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-                ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
-_IMAGE_LIMIT = 8 * 1024 * 1024
 
 
 class TemplateProblem(HandbookError):
@@ -106,20 +107,21 @@ def _context(document: Document, root: Path | None, env: jinja2.Environment) -> 
     labels = document.labels
     stylesheet, _, _ = env.loader.get_source(env, STYLESHEET)
     departments = {d.id: index for index, d in enumerate(document.departments)}
+    values = css_values(style, document.lang, len(document.departments))
     return {
         "document": document,
         "labels": labels,
         "style": style,
         "columns": document.columns,
         "m": env.get_template(MACROS).module,
-        "md": MarkdownHtml(lambda src: _markdown_image(src, root)),
+        "md": MarkdownHtml(lambda src: markdown_image(src, root)),
         "toc": toc_tree(document.toc),
         "roles_by_id": {role.ref.id: role for role in document.roles},
         "department_index": departments,
-        "charts": _charts(document),
-        "logo": _image_uri(style.logo),
-        "cover_image": _image_uri(style.cover_image),
-        "css_variables": css_variables(style, document.lang, len(document.departments)),
+        "charts": chart_figures(document, values),
+        "logo": image_uri(style.logo, style.cjk_font),
+        "cover_image": image_uri(style.cover_image, style.cjk_font),
+        "css_variables": css_variables(values, style, len(document.departments)),
         "stylesheet": safe_css(stylesheet),
         "page": page_geometry(style),
         "running": {
@@ -154,90 +156,6 @@ def toc_tree(entries: list[TocEntry]) -> list[TocNode]:
         stack[-1][1].append(node)
         stack.append((entry.level, node.children))
     return top
-
-
-# --- org charts ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChartFigure:
-    """One chart page: the inline SVG, its caption, alt text and orientation."""
-
-    svg: Markup
-    caption: str
-    alt: str
-    landscape: bool
-    kind: str
-
-
-def _charts(document: Document) -> list[ChartFigure]:
-    if not document.charts:
-        return []
-    from .. import orgchart
-
-    labels = document.labels
-    names = {d.id: d.name for d in document.departments}
-    figures = []
-    for page in document.charts:
-        kind = getattr(page, "kind", "full")
-        department = getattr(page, "department", None)
-        if kind == "department" and department in names:
-            caption = labels.fmt("org_department_chart", name=names[department])
-        elif kind == "overview":
-            caption = labels["org_overview"]
-        else:
-            caption = labels["org_chart"]
-        titles = _chart_titles(page)
-        alt = (labels.fmt("chart_alt", caption=caption,
-                          roles=labels["list_separator"].join(titles)) if titles else caption)
-        svg = orgchart.to_svg(page, lang=document.lang)
-        figures.append(ChartFigure(Markup(_bare_svg(svg)), caption, alt,
-                                   bool(getattr(page, "landscape", False)), kind))
-    return figures
-
-
-def _chart_titles(page) -> list[str]:
-    layout = getattr(page, "layout", None)
-    nodes = getattr(layout, "nodes", None) or getattr(page, "nodes", None) or []
-    if isinstance(nodes, dict):
-        nodes = list(nodes.values())
-    titles = (getattr(node, "title", None) or getattr(getattr(node, "node", None), "title", None)
-              for node in nodes)
-    return [str(title) for title in titles if title]
-
-
-def _bare_svg(svg: str) -> str:
-    """An SVG document as an element to inline: no XML declaration, no doctype."""
-    return re.sub(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", "", svg)
-
-
-# --- pictures ------------------------------------------------------------------------------
-
-
-def _image_uri(path: Path | None) -> str | None:
-    """A picture file as a data: URI (an SVG cleaned of anything active first)."""
-    if path is None:
-        return None
-    path = Path(path)
-    mime = _IMAGE_TYPES.get(path.suffix.lower())
-    if mime is None or not path.is_file() or path.stat().st_size > _IMAGE_LIMIT:
-        return None
-    data = path.read_bytes()
-    if mime == "image/svg+xml":
-        try:
-            data = clean_svg(data)
-        except UnsafeSvg:
-            return None
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _markdown_image(src: str, root: Path | None) -> str | None:
-    """A picture a Markdown field names, if it is a file inside the handbook directory."""
-    if root is None or not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
-        return None
-    base = root.resolve()
-    path = (base / src).resolve()
-    return _image_uri(path) if path.is_relative_to(base) else None
 
 
 # --- small helpers -------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from markupsafe import Markup
 from ..labels import Labels
 from ..style import Style
 
-__all__ = ["css_string", "css_variables", "page_geometry", "page_of_content", "safe_css"]
+__all__ = ["css_string", "css_values", "css_variables", "page_geometry", "page_of_content",
+           "safe_css"]
 
 _FONT_TYPES = {".ttf": ("font/ttf", "truetype"), ".otf": ("font/otf", "opentype"),
                ".woff": ("font/woff", "woff"), ".woff2": ("font/woff2", "woff2")}
@@ -71,10 +72,9 @@ def page_geometry(style: Style) -> dict[str, str]:
     }
 
 
-def css_variables(style: Style, lang: str, departments: int) -> Markup:
-    """``:root`` custom properties, one class per department colour, brand @font-faces."""
+def css_values(style: Style, lang: str, departments: int) -> dict[str, str]:
+    """The ``--hb-*`` custom properties and their values for ``style``."""
     style = _checked_colours(style)
-    rule = _mix(style.foreground, style.background, 0.22)
     values = {
         "--hb-primary": style.primary,
         "--hb-primary-tint": _mix(style.primary, style.background, 0.08),
@@ -83,19 +83,25 @@ def css_variables(style: Style, lang: str, departments: int) -> Markup:
         "--hb-foreground": style.foreground,
         "--hb-background": style.background,
         "--hb-muted": style.muted,
-        "--hb-rule": rule,
+        "--hb-rule": _mix(style.foreground, style.background, 0.22),
         "--hb-rule-light": _mix(style.foreground, style.background, 0.1),
         "--hb-font-body": _font_stack(style, style.body_font, lang),
         "--hb-font-heading": _font_stack(style, style.heading_font, lang),
     }
-    bands = style.bands or (style.primary,)
-    count = max(departments, len(bands))
-    for index in range(count):
+    bands = style.bands
+    for index in range(max(departments, len(bands))):
         values[f"--hb-dept-{index}"] = bands[index % len(bands)]
+    return values
+
+
+def css_variables(values: dict[str, str], style: Style, departments: int) -> Markup:
+    """``:root`` custom properties, one class per department colour, brand @font-faces."""
     lines = [":root {"] + [f"  {name}: {value};" for name, value in values.items()] + ["}"]
-    lines += [f".hb-dept-{i} {{ --hb-dept: var(--hb-dept-{i}); "
-              f"--hb-dept-tint: {_mix(bands[i % len(bands)], style.background, 0.1)}; }}"
-              for i in range(departments)]
+    background = _checked_colours(style).background
+    for index in range(departments):
+        band = values[f"--hb-dept-{index}"]
+        lines.append(f".hb-dept-{index} {{ --hb-dept: var(--hb-dept-{index}); "
+                     f"--hb-dept-tint: {_mix(band, background, 0.1)}; }}")
     lines += [_font_face(face) for face in style.font_faces if Path(face.path).is_file()]
     return safe_css("\n".join(lines))
 

@@ -1,0 +1,48 @@
+"""Org charts for the handbook: tidy, printable charts from `reports_to`.
+
+The Document stage adapts roles and departments to `ChartNode` and `ChartDepartment`;
+`plan_charts` decides which charts fit the page (one full chart, or an overview and one chart
+per department), `layout_chart` places the boxes (pure geometry, in points), and `to_svg` /
+`to_png` draw a layout or a planned page for the HTML/PDF and Word writers.
+
+Stages: `measure` (font metrics, wrapping) → `layout` (units on the tidy tree of `tidy`,
+dotted lines by `route`) → `paginate` → `svg` / `png`.
+"""
+
+from .content import DEFAULT_STYLE, Style
+from .fonts import FontNotFoundError
+from .layout import layout_chart
+from .model import (
+    Box,
+    ChartDepartment,
+    ChartNode,
+    ChartPage,
+    DottedEdge,
+    Edge,
+    Layout,
+    Rect,
+    Text,
+)
+from .paginate import overview_nodes, plan_charts
+from .png import to_png
+from .svg import to_svg
+
+__all__ = [
+    "DEFAULT_STYLE",
+    "Box",
+    "ChartDepartment",
+    "ChartNode",
+    "ChartPage",
+    "DottedEdge",
+    "Edge",
+    "FontNotFoundError",
+    "Layout",
+    "Rect",
+    "Style",
+    "Text",
+    "layout_chart",
+    "overview_nodes",
+    "plan_charts",
+    "to_png",
+    "to_svg",
+]

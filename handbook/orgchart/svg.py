@@ -1,0 +1,152 @@
+"""The chart as a standalone SVG with real, selectable text.
+
+Every element has a class (`hb-box`, `hb-title`, `hb-edge`, ...) and concrete presentation
+attributes. Brand colours and fonts reach the chart in two ways: the `colors`/`font_family`
+arguments fill the attributes (what WeasyPrint's SVG renderer uses, as it resolves no CSS
+variables), and a style sheet maps the classes to `--hb-*` custom properties for browsers. That
+sheet sits inside `@supports (color: var(--hb))`, so a renderer without custom properties skips
+it instead of applying unresolved `var()` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from xml.sax.saxutils import escape, quoteattr
+
+from .fonts import script_for
+from .labels import labels_for
+from .model import Box, ChartPage, Layout, Point
+from .theme import band_color, colors_for, font_stack
+
+_LINE_W = 0.8
+_DASH = "3.5 2.5"
+
+
+def to_svg(
+    chart: Layout | ChartPage,
+    *,
+    lang: str | None = None,
+    font_family: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    colors: Mapping[str, str] | None = None,
+) -> str:
+    """A standalone `<svg>` of the chart, sized in points (scaled to the page for a ChartPage)."""
+    layout, scale = (chart.layout, chart.scale) if isinstance(chart, ChartPage) else (chart, 1.0)
+    lang = lang or layout.lang
+    palette = colors_for(colors)
+    title = labels_for(lang, labels)["org_chart"]
+    script = script_for(lang)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang={quoteattr(lang)} '
+        f'lang={quoteattr(lang)} class="hb-orgchart hb-orgchart-{script.lower()}" '
+        f'role="img" aria-label={quoteattr(title)} '
+        f'width="{_n(layout.width * scale)}pt" height="{_n(layout.height * scale)}pt" '
+        f'viewBox="0 0 {_n(layout.width)} {_n(layout.height)}" '
+        f'font-family={quoteattr(font_stack(lang, font_family))}>',
+        f"<title>{_text(title)}</title>",
+        _style_sheet(layout, lang, palette),
+        f'<g class="hb-edges" fill="none" stroke="{palette["rule"]}" '
+        f'stroke-width="{_LINE_W}">',
+    ]
+    out += [
+        f'<path class="hb-edge hb-edge-{e.kind}" data-parent={quoteattr(e.parent)} '
+        f'data-child={quoteattr(e.child)} d="{_path(e.points)}"/>'
+        for e in layout.edges
+    ]
+    out.append(f'</g><g class="hb-dotted" fill="none" stroke="{palette["dotted"]}" '
+               f'stroke-width="{_LINE_W}" stroke-dasharray="{_DASH}">')
+    out += [
+        f'<path class="hb-dotted-edge" data-source={quoteattr(d.source)} '
+        f'data-target={quoteattr(d.target)} d="{_path(d.points)}"/>'
+        for d in layout.dotted
+    ]
+    out.append('</g><g class="hb-boxes">')
+    out += [_box(box, palette) for box in layout.boxes]
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def _box(box: Box, palette: Mapping[str, str]) -> str:
+    classes = ["hb-node", f"hb-node-{box.kind}", f"hb-dept-{box.color_index}"]
+    if box.assistant:
+        classes.append("hb-assistant")
+    if box.vacancies:
+        classes.append("hb-vacant")
+    dashed = ' stroke-dasharray="3 2"' if box.filled <= 0 else ""  # nobody in post yet
+    r = 3.0
+    x, y, w, h, b = box.x, box.y, box.w, box.h, box.band
+    fill = palette["primary-tint" if box.assistant else "background"]
+    parts = [
+        f'<g class="{" ".join(classes)}" data-id={quoteattr(box.id)} '
+        f"data-department={quoteattr(box.department)}>",
+        f'<rect class="hb-box" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
+        f'rx="{r}" fill="{fill}" stroke="{palette["border"]}" '
+        f'stroke-width="{_LINE_W}"{dashed}/>',
+        f'<path class="hb-band" fill="{band_color(palette, box.color_index)}" '
+        f'd="M{_n(x)} {_n(y + b)}V{_n(y + r)}A{r} {r} 0 0 1 {_n(x + r)} {_n(y)}'
+        f'H{_n(x + w - r)}A{r} {r} 0 0 1 {_n(x + w)} {_n(y + r)}V{_n(y + b)}Z"/>',
+    ]
+    if box.badge:
+        g = box.badge
+        parts.append(
+            f'<rect class="hb-badge" x="{_n(g.x)}" y="{_n(g.y)}" width="{_n(g.w)}" '
+            f'height="{_n(g.h)}" rx="{_n(g.h / 2)}" fill="{palette["secondary"]}"/>')
+    if box.note_rule:
+        (x1, y1), (x2, y2) = box.note_rule
+        parts.append(
+            f'<path class="hb-note-rule" d="M{_n(x1)} {_n(y1)}H{_n(x2)}" fill="none" '
+            f'stroke="{palette["dotted"]}" stroke-width="{_LINE_W}" stroke-dasharray="2 1.5"/>')
+    for t in box.texts:
+        tone = {"hb-title": "foreground", "hb-badge-text": "background", "hb-more": "primary",
+                "hb-note": "dotted"}.get(t.cls, "muted")
+        weight = ' font-weight="bold"' if t.bold else ""
+        anchor = ' text-anchor="middle"' if t.anchor == "middle" else ""
+        parts.append(
+            f'<text class="{t.cls}" x="{_n(t.x)}" y="{_n(t.y)}" font-size="{_n(t.size)}"'
+            f'{weight}{anchor} fill="{palette[tone]}">{_text(t.text)}</text>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _style_sheet(layout: Layout, lang: str, palette: Mapping[str, str]) -> str:
+    """Class rules that let the page's --hb-* custom properties restyle the chart."""
+    script = script_for(lang).lower()
+    fallback = font_stack(lang)
+    rules = [
+        f".hb-orgchart-{script} {{ font-family: var(--hb-font-cjk, {fallback}); }}",
+        f".hb-orgchart .hb-edges {{ stroke: var(--hb-rule, {palette['rule']}); }}",
+        f".hb-orgchart .hb-dotted, .hb-orgchart .hb-note-rule "
+        f"{{ stroke: var(--hb-dotted, {palette['dotted']}); }}",
+        f".hb-orgchart .hb-box {{ fill: var(--hb-background, {palette['background']}); "
+        f"stroke: var(--hb-border, {palette['border']}); }}",
+        f".hb-orgchart .hb-assistant .hb-box "
+        f"{{ fill: var(--hb-primary-tint, {palette['primary-tint']}); }}",
+        f".hb-orgchart .hb-title {{ fill: var(--hb-foreground, {palette['foreground']}); }}",
+        f".hb-orgchart .hb-subtitle, .hb-orgchart .hb-code, .hb-orgchart .hb-count "
+        f"{{ fill: var(--hb-muted, {palette['muted']}); }}",
+        f".hb-orgchart .hb-badge {{ fill: var(--hb-secondary, {palette['secondary']}); }}",
+        f".hb-orgchart .hb-badge-text {{ fill: var(--hb-background, {palette['background']}); }}",
+        f".hb-orgchart .hb-more {{ fill: var(--hb-primary, {palette['primary']}); }}",
+        f".hb-orgchart .hb-note {{ fill: var(--hb-dotted, {palette['dotted']}); }}",
+    ]
+    for index in sorted({box.color_index for box in layout.boxes}):
+        rules.append(f".hb-orgchart .hb-dept-{index} .hb-band "
+                     f"{{ fill: var(--hb-dept-{index}, {band_color(palette, index)}); }}")
+    sheet = "@supports (color: var(--hb)) {\n" + "\n".join(rules) + "\n}"
+    return f"<style>{escape(sheet)}</style>"
+
+
+def _text(text: str) -> str:
+    """XML-escaped, without the control characters XML 1.0 cannot carry."""
+    return escape("".join(c for c in text if c >= " " or c in "\t\n"))
+
+
+def _path(points: tuple[Point, ...]) -> str:
+    head, *rest = points
+    return f"M{_n(head[0])} {_n(head[1])}" + "".join(f"L{_n(x)} {_n(y)}" for x, y in rest)
+
+
+def _n(value: float) -> str:
+    """A number in at most two decimals, without trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
