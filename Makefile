@@ -21,7 +21,8 @@ demo: system-packages $(VENV)/.installed
 	  [ -f "$$dir/handbook.yml" ] || continue; \
 	  $(BIN)/handbook check "$$dir" || exit 1; \
 	done
-	@echo "checked every example in content/; outputs go to build/<name>/"
+	$(BIN)/handbook build $(DEMO)
+	@echo "open build/$(notdir $(DEMO))/$(notdir $(DEMO)).html, .pdf or .docx"
 
 test: system-packages test-packages $(VENV)/.installed
 	$(BIN)/ruff check handbook tests
