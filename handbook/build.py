@@ -6,12 +6,16 @@ import), and every output is staged so a failed build changes nothing on disk.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brand import find_brand_file, load_brand
-from .document import Document, resolve
-from .errors import Problem, UsageError
+from .document import Document, job_description, resolve
+from .errors import Problem, UsageError, did_you_mean
 from .model import Handbook
 from .output import Staging
 from .style import Style, default_style
@@ -29,6 +33,8 @@ class BuildRequest:
     out: Path | None = None
     lang: str | None = None
     brand: Path | None = None
+    roles: tuple[str, ...] = ()  # only these positions' job descriptions
+    each_role: bool = False  # the handbook and every position's job description
 
 
 @dataclass
@@ -42,11 +48,75 @@ def build(request: BuildRequest) -> BuildResult:
     """Build the handbook's outputs; raises ContentError/UsageError and then writes nothing."""
     document, root, warnings = _prepare(request)
     out = _output_dir(request, document.name)
+    role_ids = _job_descriptions(request, document)
     result = BuildResult(warnings=warnings, notices=list(document.notices))
     with Staging() as staging:
-        _write_handbook(document, request.formats, out, staging, root)
+        if not request.roles:
+            _write_handbook(document, request.formats, out, staging, root)
+        if role_ids:
+            targets = [(role_id, fmt, staging.path_for(out / "roles" / f"{role_id}.{fmt}"))
+                       for role_id in role_ids for fmt in request.formats]
+            _write_job_descriptions(request, document, root, targets)
         result.written = staging.commit()
     return result
+
+
+def _job_descriptions(request: BuildRequest, document: Document) -> list[str]:
+    """The role ids to write job descriptions for, checked before anything is built."""
+    known = [role.ref.id for role in document.roles]
+    if request.each_role:
+        return known
+    for role_id in request.roles:
+        if role_id not in known:
+            raise UsageError(f"--role {role_id}: no such position" + did_you_mean(role_id, known))
+    return list(dict.fromkeys(request.roles))
+
+
+def _write_job_descriptions(request: BuildRequest, document: Document, root: Path,
+                            targets: list[tuple[str, str, Path]]) -> None:
+    """Each JD is independent: a few in this process, many across every core."""
+    if len(targets) <= 6 or (os.cpu_count() or 1) == 1:
+        for role_id, fmt, path in targets:
+            _write_one(job_description(document, role_id), fmt, path, root)
+        return
+    chunks = [targets[i:i + 6] for i in range(0, len(targets), 6)]
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
+                             initializer=_start_worker, initargs=(request,)) as pool:
+        for _ in pool.map(_worker_chunk, chunks):
+            pass
+
+
+_worker_state: dict = {}
+
+
+def _start_worker(request: BuildRequest) -> None:
+    """Each worker resolves the Document once and keeps it (and WeasyPrint's caches)."""
+    document, root, _ = _prepare(request)
+    _worker_state.update(document=document, root=root)
+
+
+def _worker_chunk(targets: list[tuple[str, str, Path]]) -> None:
+    document, root = _worker_state["document"], _worker_state["root"]
+    for role_id, fmt, path in targets:
+        _write_one(job_description(document, role_id), fmt, path, root)
+
+
+def _write_one(document: Document, fmt: str, path: Path, root: Path) -> None:
+    if fmt == "docx":
+        from .write.docx import write_docx
+
+        write_docx(document, path, root=root)
+        return
+    from .write.html import render_html
+
+    html = render_html(document, root=root)
+    if fmt == "html":
+        path.write_text(html, encoding="utf-8")
+    else:
+        from .write.pdf import write_pdf
+
+        write_pdf(document, html, path, root=root)
 
 
 def build_document(request: BuildRequest) -> tuple[Document, Path]:

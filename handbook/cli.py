@@ -73,8 +73,12 @@ def check(directory: Path, output_format: str) -> None:
               help="Output language for labels (and zh-Hans <-> zh-Hant text).")
 @click.option("--brand", type=click.Path(file_okay=False, path_type=Path),
               help="A brand directory with _brand.yml (overrides the handbook's own brand/).")
+@click.option("--role", "roles", multiple=True, metavar="ID",
+              help="Only this position's job description, in OUT/roles/ (repeatable).")
+@click.option("--each-role", is_flag=True,
+              help="The handbook and one job description per position (all cores).")
 def build(directory: Path, formats: str, out: Path | None, lang: str | None,
-          brand: Path | None) -> None:
+          brand: Path | None, roles: tuple[str, ...], each_role: bool) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
@@ -82,13 +86,18 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     if brand is not None and not brand.is_dir():
         raise UsageError(f"--brand {brand}: no such directory")
-    result = run_build(BuildRequest(directory, wanted, out, lang, brand))
+    if roles and each_role:
+        raise click.UsageError("--role and --each-role exclude each other")
+    result = run_build(BuildRequest(directory, wanted, out, lang, brand, roles, each_role))
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     for notice in result.notices:
         click.echo(f"handbook: note: {notice}", err=True)
-    for path in result.written:
+    shown = result.written if len(result.written) <= 12 else result.written[:6]
+    for path in shown:
         click.echo(f"wrote {path} ({_size(path.stat().st_size)})", err=True)
+    if len(shown) < len(result.written):
+        click.echo(f"… and {len(result.written) - len(shown)} more files", err=True)
 
 
 def _size(size: int) -> str:

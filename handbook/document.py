@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import orgchart
 from .labels import Labels, load_labels
@@ -31,9 +31,13 @@ __all__ = [
     "RoleSection",
     "StaffRow",
     "TocEntry",
+    "job_description",
     "reporting_nodes",
     "resolve",
 ]
+
+
+_JD_CHART_HEIGHT = 62 * 72 / 25.4  # points: a job description's chart takes a third of a page
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class RoleRef:
     id: str
     title: str
     code: str | None
+    linked: bool = True  # False where the position's page is not in the output (a JD)
 
     @property
     def anchor(self) -> str:
@@ -191,6 +196,7 @@ class Document:
     columns: Columns
     created: dt.datetime
     notices: list[str] = field(default_factory=list)
+    job_description: RoleSection | None = None
 
     @property
     def roles(self) -> list[RoleSection]:
@@ -207,7 +213,10 @@ class Document:
 
     @property
     def toc(self) -> list[TocEntry]:
-        """Parts, departments and positions, in print order."""
+        """Parts, departments and positions, in print order (a JD: just its position)."""
+        if self.job_description is not None:
+            role = self.job_description
+            return [TocEntry(1, role.anchor, role.ref.title)]
         labels = self.labels
         entries = [TocEntry(1, "revisions", labels["revision_history"])]
         if self.intro:
@@ -291,6 +300,39 @@ def plan_document_charts(document: Document, roles: dict[str, Role],
                                 lang=document.lang, labels=document.labels)
 
 
+def job_description(document: Document, role_id: str) -> Document:
+    """The Document of one position's job description: its page, a small reporting-line
+    chart and nothing else; links to other positions become plain text."""
+    role = next((r for r in document.roles if r.ref.id == role_id), None)
+    if role is None:
+        raise KeyError(role_id)
+    unlinked = {r.ref.id: replace(r.ref, linked=False) for r in document.roles}
+    own = replace(
+        role,
+        reports_to=unlinked[role.reports_to.id] if role.reports_to else None,
+        dotted_line_to=[unlinked[ref.id] for ref in role.dotted_line_to],
+        direct_reports=[unlinked[ref.id] for ref in role.direct_reports],
+    )
+    department = next(d for d in document.departments if d.id == role.department_id)
+    single = replace(department, roles=[own], depth=0)
+    return replace(document, departments=[single], job_description=own,
+                   charts=_reporting_chart(document, role))
+
+
+def _reporting_chart(document: Document, role: RoleSection) -> list[orgchart.ChartPage]:
+    departments = [
+        orgchart.ChartDepartment(id=d.id, name=d.name, parent=None,
+                                 head=d.head.id if d.head else None, color_index=index)
+        for index, d in enumerate(document.departments)
+    ]
+    width, _ = document.style.chart_area()
+    pages = orgchart.plan_charts(reporting_nodes(document, role), departments,
+                                 page_width=width, page_height=_JD_CHART_HEIGHT,
+                                 lang=document.lang, labels=document.labels,
+                                 leaf_columns_threshold=8)
+    return pages[:1]
+
+
 def reporting_nodes(document: Document, role: RoleSection) -> list[orgchart.ChartNode]:
     """The small chart of a job description: manager, dotted-line managers, the role and
     its direct reports — what a new hire needs to see of the organization."""
@@ -319,13 +361,41 @@ def _converter(source: str, target: str) -> tuple[Callable[[str], str], list[str
     if config:
         import opencc
 
-        converter = opencc.OpenCC(config)
-        return converter.convert, []
+        return _Chinese(opencc.OpenCC(config)).convert, []
     if source != target:
         note = (f"content stays in {source}: --lang {target} switches labels and fonts only "
                 "(no machine translation)")
         return (lambda text: text), [note]
     return (lambda text: text), []
+
+
+class _Chinese:
+    """OpenCC phrase conversion, then a second look at characters it left alone.
+
+    OpenCC's phrase dictionaries can keep a character that converts on its own when a
+    longer entry matches across a word boundary ("推广部" is read as 推 + the radical name
+    "广部"); such a character is converted together with its left neighbour instead.
+    """
+
+    def __init__(self, converter) -> None:
+        self._converter = converter
+        self._single: dict[str, str] = {}
+
+    def convert(self, text: str) -> str:
+        out = self._converter.convert(text)
+        if len(out) != len(text):
+            return out
+        chars = list(out)
+        for index, (before, after) in enumerate(zip(text, out, strict=True)):
+            if before == after and self._one(before) != before:
+                pair = self._converter.convert(text[max(index - 1, 0):index + 1])
+                chars[index] = pair[-1]
+        return "".join(chars)
+
+    def _one(self, char: str) -> str:
+        if char not in self._single:
+            self._single[char] = self._converter.convert(char)
+        return self._single[char]
 
 
 def _opt(convert: Callable[[str], str], value: str | None) -> str | None:

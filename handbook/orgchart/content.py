@@ -75,7 +75,7 @@ class Rows:
     def height(self, style: Style) -> float:
         meta_lines = 1 + self.subtitle + self.note
         return (
-            style.band + 2 * style.pad_y
+            _chrome(style)
             + self.title_lines * style.title_pt * style.line_height
             + meta_lines * style.meta_pt * style.line_height
         )
@@ -115,21 +115,22 @@ def make_box(
     node: ChartNode, content: Content, x: float, y: float, w: float, *,
     rows: Rows, style: Style, kind: str, color_index: int, hidden: int = 0,
 ) -> Box:
-    """The placed box, its text lines centred, the count line's parts side by side."""
+    """The placed box: its lines centred as a group, the count line's parts side by side."""
     cx = x + w / 2
     texts: list[Text] = []
     title_lh = style.title_pt * style.line_height
     meta_lh = style.meta_pt * style.line_height
-    top = y + style.band + style.pad_y + (rows.title_lines - len(content.title)) * title_lh / 2
-    for i, line in enumerate(content.title):
-        base = _baseline(top + i * title_lh, title_lh, style.title_pt, style)
+    own = (len(content.title) * title_lh
+           + meta_lh * (1 + bool(content.subtitle) + bool(content.note)))
+    cursor = y + style.band + style.pad_y + (rows.height(style) - _chrome(style) - own) / 2
+    for line in content.title:
+        base = _baseline(cursor, title_lh, style.title_pt, style)
         texts.append(Text(cx, base, line, style.title_pt, True, "middle", "hb-title"))
-    cursor = y + style.band + style.pad_y + rows.title_lines * title_lh
-    if rows.subtitle:
-        if content.subtitle:
-            base = _baseline(cursor, meta_lh, style.meta_pt, style)
-            texts.append(Text(cx, base, content.subtitle, style.meta_pt, False, "middle",
-                              "hb-subtitle"))
+        cursor += title_lh
+    if content.subtitle:
+        base = _baseline(cursor, meta_lh, style.meta_pt, style)
+        texts.append(Text(cx, base, content.subtitle, style.meta_pt, False, "middle",
+                          "hb-subtitle"))
         cursor += meta_lh
     badge = None
     base = _baseline(cursor, meta_lh, style.meta_pt, style)
@@ -180,6 +181,11 @@ def _items(
         text = words["org_more"].format(n=hidden)
         items.append(_Item(text, "hb-more", True, text_width(text, size, lang=lang, bold=True)))
     return tuple(items)
+
+
+def _chrome(style: Style) -> float:
+    """Box height taken by the colour band and the padding."""
+    return style.band + 2 * style.pad_y
 
 
 def _baseline(line_top: float, line_h: float, size: float, style: Style) -> float:

@@ -20,9 +20,12 @@ from .content import DEFAULT_STYLE, Style
 from .layout import layout_chart
 from .model import ChartDepartment, ChartNode, ChartPage, Layout
 
-# Leaf-column shapes to try, (max rows, min columns); the first is layout_chart's default.
-_LEAF_SHAPES = ((8, 2), (8, 1), (4, 2), (6, 2), (12, 1), (12, 2), (16, 1), (16, 2), (24, 2),
-                (32, 2))
+# Leaf-column shapes to try: (stack from this many leaf reports, or None for the caller's
+# threshold; max rows; min columns). The first is layout_chart's default.
+_LEAF_SHAPES = (
+    (None, 8, 2), (None, 8, 1), (2, 8, 2), (2, 8, 1), (None, 4, 2), (None, 6, 2),
+    (None, 12, 1), (None, 12, 2), (None, 16, 1), (None, 16, 2), (None, 24, 2), (None, 32, 2),
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ class _Charter:
         for n in self.nodes:
             if n.parent in self.by_id and n.parent != n.id:
                 self.children[n.parent].append(n.id)
+        self._sizes = self._subtree_sizes()
 
     def fit(self, ids: list[str], *, readable: bool = True) -> _Fit | None:
         """The best fit of the chart of `ids`; None if it is not readable and must be."""
@@ -130,7 +134,7 @@ class _Charter:
         if self.fit(ids) is not None:
             return [self._any_fit(ids)]
         inside = set(ids)
-        roots = [i for i in ids if self.by_id[i].parent not in inside]
+        roots = self._roots(ids, inside)
         if len(roots) == 1:
             return self._split_tree(roots[0], inside)
         trees = [self._subtree(root, inside) for root in roots]
@@ -145,6 +149,16 @@ class _Charter:
                 fits += self._split_tree(roots[start], inside)
             start += count or 1
         return fits
+
+    def _roots(self, ids: list[str], inside: set[str]) -> list[str]:
+        """Tops of the trees in `ids`; a reporting cycle (invalid, but possible) gets one too."""
+        roots = [i for i in ids if self.by_id[i].parent not in inside]
+        reached = {i for root in roots for i in self._subtree(root, inside)}
+        for i in ids:
+            if i not in reached:
+                roots.append(i)
+                reached.update(self._subtree(i, inside))
+        return roots
 
     def _fitting_run(self, groups: list[list[str]], start: int, head: tuple[str, ...] = ()) -> int:
         """How many of `groups[start:]`, after `head`, fit one page: 0 if not even the first.
@@ -175,18 +189,30 @@ class _Charter:
 
     def _best(self, ids: list[str]) -> _Fit:
         best: _Fit | None = None
-        for rows, columns in _LEAF_SHAPES:
-            layout = self._layout(ids, rows, columns)
+        stackable = self._stackable(ids)
+        for threshold, rows, columns in _LEAF_SHAPES:
+            if self.threshold is None and threshold is not None:
+                continue  # the caller turned stacking off
+            layout = self._layout(ids, threshold or self.threshold, rows, columns)
             for fit in self._orientations(layout):
                 if best is None or _rank(fit, self.min_font) > _rank(best, self.min_font):
                     best = fit
             assert best is not None
-            if (not any(e.kind == "column" for e in layout.edges)
-                    or (best.scale >= 1 and not best.landscape)
+            if (not stackable or (best.scale >= 1 and not best.landscape)
                     or self._hopeless(layout)):
-                break  # other column shapes cannot change, improve or rescue this chart
+                break  # other shapes cannot change, improve or rescue this chart
         assert best is not None
         return best
+
+    def _stackable(self, ids: list[str]) -> bool:
+        """Whether some manager has two or more reports and all of them are leaves."""
+        inside = set(ids)
+        for i in ids:
+            reports = [c for c in self.children[i] if c in inside]
+            if len(reports) >= 2 and not any(
+                    c in inside for r in reports for c in self.children[r]):
+                return True
+        return False
 
     def _hopeless(self, layout: Layout) -> bool:
         """Too much box area for a page at the smallest readable scale, whatever the shape."""
@@ -205,12 +231,16 @@ class _Charter:
                 high = mid - 1
         if not found:
             return self._split_reports(root, inside)
-        fits = [self._any_fit([i for level in levels[: found + 1] for i in level])]
-        return fits + self._continued(levels[found], inside)
+        page = [i for level in levels[: found + 1] for i in level]
+        return [self._any_fit(page), *self._continued(levels[found], inside, set(page))]
 
-    def _continued(self, cuts: list[str], inside: set[str]) -> list[_Fit]:
-        """The trees below `cuts`, each under its repeated manager, sharing pages while they fit."""
-        trees = [self._subtree(cut, inside) for cut in cuts]
+    def _continued(self, cuts: list[str], inside: set[str], placed: set[str]) -> list[_Fit]:
+        """The trees below `cuts`, each under its repeated manager, sharing pages while they fit.
+
+        Positions already `placed` stay out (but for the cuts), so every step charts fewer
+        positions, even through a reporting cycle.
+        """
+        trees = [self._subtree(cut, (inside - placed) | {cut}) for cut in cuts]
         below = [i for tree in trees if len(tree) > 1 for i in tree]
         return self.chart(below) if below else []
 
@@ -225,13 +255,13 @@ class _Charter:
             count = max(1, self._fitting_run([[r] for r in reports], start, (root,)))
             fits.append(self._any_fit([root, *reports[start:start + count]]))
             start += count
-        return fits + self._continued(reports, inside)
+        return fits + self._continued(reports, inside, {root, *reports})
 
-    def _layout(self, ids: list[str], rows: int, columns: int) -> Layout:
+    def _layout(self, ids: list[str], threshold: int | None, rows: int, columns: int) -> Layout:
         inside = set(ids)
         nodes = [n for n in self.nodes if n.id in inside]
         return layout_chart(
-            nodes, lang=self.lang, leaf_columns_threshold=self.threshold, max_leaf_rows=rows,
+            nodes, lang=self.lang, leaf_columns_threshold=threshold, max_leaf_rows=rows,
             min_leaf_columns=columns, departments=self.departments, labels=self.labels,
             kind=self.kind,
             hidden_reports=self._hidden(inside), dotted_notes=self._notes(nodes, inside),
@@ -244,23 +274,33 @@ class _Charter:
             yield _Fit(layout, min(1.0, w / layout.width, h / layout.height), landscape)
 
     def _hidden(self, inside: set[str]) -> dict[str, int]:
-        """Per charted position, how many positions below it are charted elsewhere."""
-        nearest: dict[str, str | None] = {}  # off-chart position -> nearest charted manager
-        counts: dict[str, int] = {}
-        for node in self.nodes:
-            if node.id in inside:
-                continue
-            chain: list[str] = []
-            current: str | None = node.id
-            while current is not None and current not in inside and current not in nearest:
-                chain.append(current)
-                parent = self.by_id[current].parent
-                current = parent if parent in self.by_id and parent not in chain else None
-            found = current if current in inside else nearest.get(current or "")
-            nearest.update(dict.fromkeys(chain, found))
-            if found is not None:
-                counts[found] = counts.get(found, 0) + 1
-        return counts
+        """Per charted position, how many positions below it are charted elsewhere: its
+        subtree less the subtrees of the charted positions nearest below it."""
+        counts = {i: self._sizes[i] - 1 for i in inside}
+        for i in inside:
+            above = self.by_id[i].parent
+            seen = {i}
+            while above in self.by_id and above not in inside and above not in seen:
+                seen.add(above)
+                above = self.by_id[above].parent
+            if above in inside and above not in seen:
+                counts[above] -= self._sizes[i]
+        return {i: count for i, count in counts.items() if count > 0}
+
+    def _subtree_sizes(self) -> dict[str, int]:
+        """Positions in each position's subtree, itself included (reporting cycles count 1)."""
+        sizes = dict.fromkeys(self.by_id, 1)
+        roots = [n.id for n in self.nodes if n.parent not in self.by_id or n.parent == n.id]
+        order, seen = list(roots), set(roots)
+        for i in order:  # grows while iterating: breadth first
+            fresh = [c for c in self.children[i] if c not in seen]
+            seen.update(fresh)
+            order += fresh
+        for i in reversed(order):
+            parent = self.by_id[i].parent
+            if i not in roots and parent in sizes:
+                sizes[parent] += sizes[i]
+        return sizes
 
     def _notes(self, nodes: list[ChartNode], inside: set[str]) -> dict[str, str]:
         """Titles of dotted-line managers charted elsewhere, noted in the position's box."""

@@ -79,6 +79,9 @@ class DocxWriter:
     # --- the document, in print order ----------------------------------------------------------
 
     def build(self) -> None:
+        if self.document.job_description is not None:
+            self.job_description(self.document.job_description)
+            return
         self.cover()
         self.revisions()
         self.contents()
@@ -168,6 +171,14 @@ class DocxWriter:
                                                             picture.description)]))
         # back to portrait with the first department's section, never an empty one
 
+    def _reporting_chart(self) -> None:
+        picture = next(iter(chart_images(self.document)))
+        self._add(x.paragraph("Subheading", [x.run(self.labels["reporting_line"])],
+                              keep_next=True))
+        width, _ = self._chart_box(False, below_heading=False)
+        self._add(x.paragraph("Figure", [self._picture(picture, width, 62 * MM, "orgchart",
+                                                        picture.description)]))
+
     def _chart_box(self, landscape: bool, *, below_heading: bool) -> tuple[float, float]:
         """Points a chart may take on its page: the text area less its caption (and the
         part heading on the first chart page), with a little room to spare."""
@@ -197,6 +208,8 @@ class DocxWriter:
     def role(self, role: RoleSection) -> None:
         self._heading(role.anchor)
         self._add(self._role_header(role))
+        if self.document.job_description is not None and self.document.charts:
+            self._reporting_chart()
         if role.summary is not None:
             self._subheading("role_summary")
             self._add_all(self.markdown.blocks(role.summary))
@@ -215,6 +228,37 @@ class DocxWriter:
         if role.working_conditions is not None:
             self._subheading("working_conditions")
             self._add_all(self.markdown.blocks(role.working_conditions))
+
+    def job_description(self, role: RoleSection) -> None:
+        """One position to print and sign: a short heading with document control, the
+        position's page with its reporting-line chart, and a signature block."""
+        document, labels = self.document, self.labels
+        self.sections.current = Section(role.department_name)
+        logo = logo_image(self.style.logo, self.root)
+        brand = [self._picture(logo, 40 * MM, 12 * MM, "logo", document.organization),
+                 x.run("  ")] if logo is not None else []
+        self._add(x.paragraph("Organization", [*brand, x.run(document.organization)],
+                              space_after=0))
+        control = f"{labels['job_description']} · {document.document_number} · " \
+                  f"{labels['version']} {document.version}"
+        self._add(x.text_paragraph("Subtitle", control))
+        self._fresh_page = True
+        self.role(role)
+        self._signatures()
+        self.sections.finish()
+        self.properties()
+
+    def _signatures(self) -> None:
+        labels = self.labels
+        self._subheading("signatures")
+        widths = self._widths(0.24, 0.46, 0.30)
+        headers = ["", labels["signature_name"], labels["signature_date"]]
+        rows = [self._header_row(headers, widths)]
+        for key in ("signature_employee", "signature_manager", "signature_hr"):
+            rows.append(x.row([self._label_cell(labels[key], widths[0]),
+                               self._cell("", widths[1]), self._cell("", widths[2])],
+                              height=700))
+        self._add(x.table(widths, rows, caption=labels["signatures"]))
 
     def appendix(self) -> None:
         self._start_section(Section(self.toc["appendix"].text))
@@ -454,6 +498,8 @@ class DocxWriter:
         return x.cell([x.text_paragraph("TableLabel", text)], width, fill=self.label_fill)
 
     def _role_link(self, ref: RoleRef):
+        if not ref.linked:
+            return x.run(ref.title)
         return x.hyperlink([x.run(ref.title)], anchor=x.bookmark_name(ref.anchor))
 
     def _role_links(self, refs: list[RoleRef]) -> list:

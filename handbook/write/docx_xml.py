@@ -326,11 +326,14 @@ _ROW = etree.Element(qn("w:tr"))
 _SubElement(_SubElement(_ROW, qn("w:trPr")), qn("w:cantSplit"))
 
 
-def row(cells: Iterable, *, header: bool = False):
-    """A row that never splits across pages; a header row repeats on every page."""
+def row(cells: Iterable, *, header: bool = False, height: int | None = None):
+    """A row that never splits across pages; a header row repeats on every page.
+    ``height``: a minimum row height in twips (room to sign in)."""
     tr = _deepcopy(_ROW)
     if header:
         _SubElement(tr[0], qn("w:tblHeader"))
+    if height is not None:
+        _SubElement(tr[0], qn("w:trHeight"), {qn("w:val"): str(height), qn("w:hRule"): "atLeast"})
     tr.extend(cells)
     return tr
 

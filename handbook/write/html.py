@@ -110,6 +110,7 @@ def _context(document: Document, root: Path | None, env: jinja2.Environment) -> 
     values = css_values(style, document.lang, len(document.departments))
     return {
         "document": document,
+        "jd": document.job_description,
         "labels": labels,
         "style": style,
         "columns": document.columns,
