@@ -145,12 +145,13 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
     ``--brand`` wins over the handbook's own ``brand/`` directory.
     """
     lang = request.lang or handbook.language
-    style = default_style(lang)
+    script = lang if lang != "en" else handbook.language  # the text's own characters
+    style = default_style(lang, script)
     if handbook.logo:
         style = style.with_(logo=(handbook.root / handbook.logo).resolve())
     brand_dir = request.brand or (handbook.root / "brand")
     if request.brand is not None or find_brand_file(brand_dir):
-        style = load_brand(brand_dir, style, lang)
+        style = load_brand(brand_dir, style, script)
     return style
 
 

@@ -73,9 +73,11 @@ class Style:
         return replace(self, **changes)
 
 
-def default_style(lang: str) -> Style:
-    """Regional CJK faces by language; Latin text in Noto Sans before the CJK face."""
-    region = _CJK.get(lang, "SC")
+def default_style(lang: str, script: str | None = None) -> Style:
+    """Regional CJK faces by the language the text is written in (``script``, default
+    ``lang``: English labels on Traditional content still need TC glyphs); Latin text in
+    Noto Sans before the CJK face for English."""
+    region = _CJK.get(script or lang, "SC")
     cjk = f"Noto Sans CJK {region}"
     if lang == "en":
         return Style(body_font=("Noto Sans", cjk), heading_font=("Noto Sans", cjk),

@@ -116,3 +116,13 @@ def _fonts(page) -> list[str]:
     resources = page.get("/Resources") or {}
     fonts = resources.get("/Font") or {}
     return [str(font.get_object().get("/BaseFont")) for font in fonts.values()]
+
+
+def test_english_labels_keep_traditional_glyphs(tmp_path):
+    example = next(p for p in EXAMPLES if p.name == "startup-team")
+    assert main(["build", str(example), "--lang", "en", "-f", "pdf", "-o", str(tmp_path)]) == 0
+    pdf = tmp_path / "startup-team.pdf"
+    fonts = {name for page in PdfReader(pdf).pages for name in _fonts(page)}
+    cjk = {name for name in fonts if "CJK" in name}
+    assert cjk and all("CJK-TC" in name for name in cjk), cjk
+    assert "Revision history" in _pdf_text(pdf)
