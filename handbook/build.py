@@ -35,6 +35,8 @@ class BuildRequest:
     brand: Path | None = None
     roles: tuple[str, ...] = ()  # only these positions' job descriptions
     each_role: bool = False  # the handbook and every position's job description
+    templates: Path | None = None  # replaces the handbook's own templates/ directory
+    reference_docx: Path | None = None  # Word styles, over the brand's and the built-in
 
 
 @dataclass
@@ -152,6 +154,10 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
     brand_dir = request.brand or (handbook.root / "brand")
     if request.brand is not None or find_brand_file(brand_dir):
         style = load_brand(brand_dir, style, script)
+    if request.templates is not None:
+        style = style.with_(templates=request.templates.resolve())
+    if request.reference_docx is not None:
+        style = style.with_(reference_docx=request.reference_docx.resolve())
     return style
 
 

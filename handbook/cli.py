@@ -77,8 +77,13 @@ def check(directory: Path, output_format: str) -> None:
               help="Only this position's job description, in OUT/roles/ (repeatable).")
 @click.option("--each-role", is_flag=True,
               help="The handbook and one job description per position (all cores).")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Templates that override the built-in ones (instead of DIR/templates).")
+@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Word file whose styles the DOCX uses (instead of the built-in one).")
 def build(directory: Path, formats: str, out: Path | None, lang: str | None,
-          brand: Path | None, roles: tuple[str, ...], each_role: bool) -> None:
+          brand: Path | None, roles: tuple[str, ...], each_role: bool,
+          templates: Path | None, reference_docx: Path | None) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
@@ -88,7 +93,8 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
         raise UsageError(f"--brand {brand}: no such directory")
     if roles and each_role:
         raise click.UsageError("--role and --each-role exclude each other")
-    result = run_build(BuildRequest(directory, wanted, out, lang, brand, roles, each_role))
+    result = run_build(BuildRequest(directory, wanted, out, lang, brand, roles, each_role,
+                                    templates, reference_docx))
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     for notice in result.notices:

@@ -27,6 +27,7 @@ __all__ = ["LoadedFile", "RawFloat", "RawInt", "load_yaml"]
 
 Path_ = tuple[Any, ...]
 
+MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 64
 
@@ -114,6 +115,11 @@ def load_yaml(path: Path) -> LoadedFile:
         raw = path.read_bytes()
     except OSError as exc:
         loaded.problems.append(_error(path, 1, 1, f"cannot read file: {exc.strerror}"))
+        return loaded
+    if len(raw) > MAX_FILE_BYTES:
+        loaded.problems.append(_error(
+            path, 1, 1, f"file is {len(raw) / 2**20:.1f} MB; content files are limited to "
+            f"{MAX_FILE_BYTES // 2**20} MB (was something pasted into it by mistake?)"))
         return loaded
     text = _decode(path, raw, loaded)
     if text is None:

@@ -50,6 +50,7 @@ class Style:
     logo: Path | None = None
     cover_image: Path | None = None
     reference_docx: Path | None = None
+    templates: Path | None = None  # --templates: overrides of the built-in templates
     brand_name: str | None = None
     extra: dict = field(default_factory=dict, compare=False)
 

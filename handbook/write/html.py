@@ -55,7 +55,7 @@ def builtin_templates() -> Path:
 def render_html(document: Document, *, root: Path | None = None) -> str:
     """The handbook as one HTML page; ``root`` is the handbook directory."""
     root = Path(root) if root is not None else None
-    env = environment(root)
+    env = environment(document.style.templates or (root / "templates" if root else None))
     try:
         template = env.get_template(TEMPLATE)
         context = _context(document, root, env)
@@ -86,12 +86,11 @@ class _HandbookTemplates(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def environment(root: Path | None = None) -> jinja2.Environment:
-    """Templates from ``root/templates`` first, then the built-in ones (also reachable as
-    ``builtin/<name>``); autoescape on."""
+def environment(own: Path | None = None) -> jinja2.Environment:
+    """Templates from ``own`` (the handbook's ``templates/`` or ``--templates``) first,
+    then the built-in ones (also reachable as ``builtin/<name>``); autoescape on."""
     builtin = jinja2.FileSystemLoader(str(builtin_templates()))
     loaders: list[jinja2.BaseLoader] = []
-    own = root / "templates" if root is not None else None
     if own is not None and own.is_dir():
         loaders.append(_HandbookTemplates(str(own)))
     loaders += [jinja2.PrefixLoader({BUILTIN_PREFIX: builtin}), builtin]
