@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from .validate import load_handbook
 __all__ = ["FORMATS", "BuildRequest", "BuildResult", "build", "build_document"]
 
 FORMATS = ("html", "pdf", "docx")
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -46,19 +48,24 @@ class BuildResult:
     notices: list[str] = field(default_factory=list)
 
 
-def build(request: BuildRequest) -> BuildResult:
-    """Build the handbook's outputs; raises ContentError/UsageError and then writes nothing."""
+def build(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
+    """Build the handbook's outputs; raises ContentError/UsageError and then writes nothing.
+
+    ``progress(step, done, total)`` hears of each finished step (an output of the handbook,
+    or a job description), for progress bars.
+    """
+    report = progress or (lambda step, done, total: None)
     document, root, warnings = _prepare(request)
     out = _output_dir(request, document.name)
     role_ids = _job_descriptions(request, document)
     result = BuildResult(warnings=warnings, notices=list(document.notices))
     with Staging() as staging:
         if not request.roles:
-            _write_handbook(document, request.formats, out, staging, root)
+            _write_handbook(document, request.formats, out, staging, root, report)
         if role_ids:
             targets = [(role_id, fmt, staging.path_for(out / "roles" / f"{role_id}.{fmt}"))
                        for role_id in role_ids for fmt in request.formats]
-            _write_job_descriptions(request, document, root, targets)
+            _write_job_descriptions(request, document, root, targets, report)
         result.written = staging.commit()
     return result
 
@@ -75,18 +82,22 @@ def _job_descriptions(request: BuildRequest, document: Document) -> list[str]:
 
 
 def _write_job_descriptions(request: BuildRequest, document: Document, root: Path,
-                            targets: list[tuple[str, str, Path]]) -> None:
+                            targets: list[tuple[str, str, Path]], report: Progress) -> None:
     """Each JD is independent: a few in this process, many across every core."""
+    step, total = "job descriptions", len(targets)
     if len(targets) <= 6 or (os.cpu_count() or 1) == 1:
-        for role_id, fmt, path in targets:
+        for done, (role_id, fmt, path) in enumerate(targets, 1):
             _write_one(job_description(document, role_id), fmt, path, root)
+            report(step, done, total)
         return
     chunks = [targets[i:i + 6] for i in range(0, len(targets), 6)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    done = 0
     with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
                              initializer=_start_worker, initargs=(request,)) as pool:
-        for _ in pool.map(_worker_chunk, chunks):
-            pass
+        for finished in pool.map(_worker_chunk, chunks):
+            done += finished
+            report(step, done, total)
 
 
 _worker_state: dict = {}
@@ -98,10 +109,11 @@ def _start_worker(request: BuildRequest) -> None:
     _worker_state.update(document=document, root=root)
 
 
-def _worker_chunk(targets: list[tuple[str, str, Path]]) -> None:
+def _worker_chunk(targets: list[tuple[str, str, Path]]) -> int:
     document, root = _worker_state["document"], _worker_state["root"]
     for role_id, fmt, path in targets:
         _write_one(job_description(document, role_id), fmt, path, root)
+    return len(targets)
 
 
 def _write_one(document: Document, fmt: str, path: Path, root: Path) -> None:
@@ -162,20 +174,27 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
 
 
 def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,
-                    root: Path) -> None:
+                    root: Path, report: Progress) -> None:
     name = document.name
     html = None
+    step, total, done = "handbook", len(formats), 0
     if "html" in formats or "pdf" in formats:
         from .write.html import render_html
 
         html = render_html(document, root=root)
     if "html" in formats:
         staging.write_bytes(out / f"{name}.html", html.encode("utf-8"))
+        done += 1
+        report(step, done, total)
     if "pdf" in formats:
         from .write.pdf import write_pdf
 
         write_pdf(document, html, staging.path_for(out / f"{name}.pdf"), root=root)
+        done += 1
+        report(step, done, total)
     if "docx" in formats:
         from .write.docx import write_docx
 
         write_docx(document, staging.path_for(out / f"{name}.docx"), root=root)
+        done += 1
+        report(step, done, total)

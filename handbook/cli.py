@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .document import resolve
 from .errors import ContentError, HandbookError, Problem, UsageError, sort_problems
 from .export import export_xlsx
 from .importer import import_spreadsheet
+from .progress import BuildProgress
 from .scaffold import init_handbook
 from .schema import SCHEMA_FILES, schema_json
 from .validate import check_handbook, load_handbook
@@ -81,9 +83,12 @@ def check(directory: Path, output_format: str) -> None:
               help="Templates that override the built-in ones (instead of DIR/templates).")
 @click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A Word file whose styles the DOCX uses (instead of the built-in one).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file written and each step.")
 def build(directory: Path, formats: str, out: Path | None, lang: str | None,
           brand: Path | None, roles: tuple[str, ...], each_role: bool,
-          templates: Path | None, reference_docx: Path | None) -> None:
+          templates: Path | None, reference_docx: Path | None, quiet: bool,
+          verbose: bool) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
@@ -93,17 +98,36 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
         raise UsageError(f"--brand {brand}: no such directory")
     if roles and each_role:
         raise click.UsageError("--role and --each-role exclude each other")
-    result = run_build(BuildRequest(directory, wanted, out, lang, brand, roles, each_role,
-                                    templates, reference_docx))
+    request = BuildRequest(directory, wanted, out, lang, brand, roles, each_role, templates,
+                           reference_docx)
+    started = time.perf_counter()
+    with BuildProgress(enabled=not quiet, verbose=verbose) as progress:
+        result = run_build(request, progress)
+    if quiet:
+        return
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     for notice in result.notices:
         click.echo(f"handbook: note: {notice}", err=True)
-    shown = result.written if len(result.written) <= 12 else result.written[:6]
+    shown = result.written if verbose or len(result.written) <= 12 else result.written[:6]
     for path in shown:
-        click.echo(f"wrote {path} ({_size(path.stat().st_size)})", err=True)
+        click.echo(f"wrote {path} ({_describe_output(path)})", err=True)
     if len(shown) < len(result.written):
-        click.echo(f"… and {len(result.written) - len(shown)} more files", err=True)
+        click.echo(f"… and {len(result.written) - len(shown)} more files (--verbose lists them)",
+                   err=True)
+    click.echo(f"built {directory} in {time.perf_counter() - started:.1f} s: "
+               f"{_plural(len(result.written), 'file')}", err=True)
+
+
+def _describe_output(path: Path) -> str:
+    """Size, and pages for a PDF: what a person checks before sending a file on."""
+    size = _size(path.stat().st_size)
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(path).pages)
+        return f"{size}, {_plural(pages, 'page')}"
+    return size
 
 
 def _size(size: int) -> str:

@@ -87,3 +87,16 @@ def test_long_strings_and_long_tables_stay_on_the_page(odd_pdf):
             for char in page.chars:
                 assert char["x0"] >= 0 and char["x1"] <= page.width, (page.page_number, char)
     assert "Duty number 499" in texts
+
+
+def test_build_lists_what_it_wrote_with_sizes_and_pages(handbook_dir, capsys):
+    assert main(["build", "hb", "-f", "html,pdf", "-o", "out"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("wrote out/hb.html (") and err[0].endswith(" KB)")
+    assert err[1].startswith("wrote out/hb.pdf (") and err[1].endswith(" pages)")
+    assert err[2].startswith("built hb in ") and err[2].endswith(" s: 2 files")
+
+
+def test_quiet_build_prints_nothing(handbook_dir, capsys):
+    assert main(["build", "hb", "-f", "html", "-o", "out", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
