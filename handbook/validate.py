@@ -44,7 +44,7 @@ def check_handbook(directory: Path) -> tuple[Handbook | None, list[Problem]]:
     if not handbook_file.is_file():
         raise UsageError(f"{directory}: not a handbook (no handbook.yml in it)")
     problems: list[Problem] = []
-    loaded = load_yaml(handbook_file)
+    loaded = _load(handbook_file)
     problems += loaded.problems
     handbook = _parse(Handbook, loaded, problems)
     roles = _load_roles(directory, problems)
@@ -79,13 +79,36 @@ def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, Role | No
         if problem:
             problems.append(Problem(Location(path), "error", problem))
             continue
-        loaded = load_yaml(path)
+        loaded = _load(path)
         problems += loaded.problems
         role = _parse(Role, loaded, problems)
         if role is not None:
             role._id = role_id
         roles[role_id] = role
     return roles
+
+
+_LOADED: dict[tuple, LoadedFile] = {}
+_LOADED_LIMIT = 20_000
+
+
+def _load(path: Path) -> LoadedFile:
+    """Load a file, reusing the last load of an unchanged one (same size and mtime).
+
+    ``serve`` re-checks the whole handbook on every save; only the files that changed are
+    parsed again.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_yaml(path)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _LOADED.get(key)
+    if cached is None:
+        if len(_LOADED) >= _LOADED_LIMIT:
+            _LOADED.clear()
+        cached = _LOADED[key] = load_yaml(path)
+    return cached
 
 
 def _role_id_problem(role_id: str) -> str | None:
