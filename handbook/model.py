@@ -163,16 +163,24 @@ class Handbook(_Model):
         None, description="Logo image, a path inside the handbook directory.",
         examples=["assets/logo.svg"],
     )
-    document: DocumentControl = Field(description="Document control, shown on the cover.")
+    document: DocumentControl = Field(
+        description="Document control, shown on the cover.",
+        examples=[{"number": "HR-OPS-2026-01", "version": "2.1", "effective": "2026-03-01",
+                   "prepared_by": "王敏", "approved_by": "陈立"}],
+    )
     revisions: list[Revision] = Field(
-        min_length=1, description="Revision history, oldest first (at least one)."
+        min_length=1, description="Revision history, oldest first (at least one).",
+        examples=[[{"version": "1.0", "date": "2025-06-01", "author": "王敏",
+                    "changes": "初版发布"}]],
     )
     intro: Markdown | None = Field(
         None, description="Foreword / how to read this handbook (markdown).",
         examples=["本手册说明运营中心各岗位的职责与要求。"],
     )
     departments: list[Department] = Field(
-        min_length=1, description="Departments in print order (at least one)."
+        min_length=1, description="Departments in print order (at least one).",
+        examples=[[{"id": "ops-center", "name": "运营中心", "head": "ops-director"},
+                   {"id": "promotion", "name": "推广部", "parent": "ops-center"}]],
     )
 
     _name: str = PrivateAttr(default="")
@@ -209,7 +217,8 @@ class Duty(_Model):
         description="The duty (inline markdown).", examples=["根据店铺销售指标制定推广计划方案"]
     )
     share: Percent | None = Field(None, description="% of working time.", examples=[30])
-    essential: bool = Field(True, description="Essential function of the role.")
+    essential: bool = Field(True, description="Essential function of the role.",
+                            examples=[True])
     frequency: Text | None = Field(None, description="How often.", examples=["每月"])
 
     @model_validator(mode="before")
@@ -273,7 +282,8 @@ class Role(_Model):
         default_factory=list, description="Matrix / functional reporting lines (role ids).",
         examples=[["marketing-lead"]],
     )
-    assistant: bool = Field(False, description="A staff role drawn beside its manager.")
+    assistant: bool = Field(False, description="A staff role drawn beside its manager.",
+                            examples=[False])
     headcount: int = Field(1, ge=0, description="Planned seats (编制).", examples=[1])
     filled: int | None = Field(
         None, ge=0, description="Seats filled, 0..headcount; default = headcount.", examples=[1]
@@ -284,9 +294,19 @@ class Role(_Model):
     summary: Markdown | None = Field(
         None, description="Purpose of the role (markdown).", examples=["负责店铺整体推广。"]
     )
-    duties: list[Duty] = Field(min_length=1, description="The duty table (at least one).")
-    requirements: Requirements | None = Field(None, description="任职要求.")
-    kpis: list[Kpi] = Field(default_factory=list, description="绩效考核.")
+    duties: list[Duty] = Field(
+        min_length=1, description="The duty table (at least one).",
+        examples=[[{"text": "根据店铺销售指标制定推广计划方案", "share": 60, "frequency": "每月"},
+                   "定期组织人员培训交流"]],
+    )
+    requirements: Requirements | None = Field(
+        None, description="任职要求.",
+        examples=[{"education": "大专及以上学历", "skills": ["熟悉直通车、钻展等推广工具"]}],
+    )
+    kpis: list[Kpi] = Field(
+        default_factory=list, description="绩效考核.",
+        examples=[[{"name": "推广投入产出比", "target": "≥ 3.0", "weight": 100}]],
+    )
     competencies: TextList = Field(
         default_factory=list, description="Competencies.", examples=[["数据分析", "团队管理"]]
     )

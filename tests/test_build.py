@@ -100,3 +100,22 @@ def test_build_lists_what_it_wrote_with_sizes_and_pages(handbook_dir, capsys):
 def test_quiet_build_prints_nothing(handbook_dir, capsys):
     assert main(["build", "hb", "-f", "html", "-o", "out", "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_source_date_epoch_gives_identical_bytes_in_all_formats(handbook_dir, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert main(["build", "hb", "-o", "first", "-q"]) == 0
+    assert main(["build", "hb", "-o", "second", "-q"]) == 0
+    root = handbook_dir.root.parent
+    first, second = _snapshot(root / "first"), _snapshot(root / "second")
+    assert sorted(map(str, first)) == ["hb.docx", "hb.html", "hb.pdf"]
+    assert first == second
+
+
+def test_without_source_date_epoch_dates_are_today(handbook_dir, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert main(["build", "hb", "-f", "html", "-o", "out", "-q"]) == 0
+    html = (handbook_dir.root.parent / "out/hb.html").read_text(encoding="utf-8")
+    assert f'content="{dt.datetime.now(dt.timezone.utc).date().isoformat()}' in html

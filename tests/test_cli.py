@@ -110,3 +110,11 @@ def test_init_refuses_a_non_empty_directory(tmp_path, monkeypatch, capsys):
     assert main(["init", "busy"]) == 2
     assert "busy is not empty" in capsys.readouterr().err
     assert (tmp_path / "busy/notes.txt").read_text() == "keep me"
+
+
+def test_every_schema_property_has_a_description_and_an_example():
+    for kind in ("handbook", "role"):
+        schema = schema_for(kind)
+        for name, definition in {kind: schema, **schema.get("$defs", {})}.items():
+            for prop, value in definition.get("properties", {}).items():
+                assert "description" in value and "examples" in value, (name, prop)

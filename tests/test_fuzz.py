@@ -106,3 +106,26 @@ def test_check_never_crashes_on_random_bytes(data):
         _assert_positioned(problems)
     finally:
         shutil.rmtree(root)
+
+
+@settings(max_examples=max(EXAMPLES // 4, 8), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(handbooks())
+def test_build_succeeds_or_reports_positioned_errors(content):
+    from handbook.build import BuildRequest, build
+    from handbook.errors import ContentError
+
+    root = Path(tempfile.mkdtemp())
+    try:
+        _write(root / "hb", *content)
+        try:
+            result = build(BuildRequest(root / "hb", ("html",), root / "out"))
+        except ContentError as exc:
+            assert any(p.severity == "error" for p in exc.problems)
+            _assert_positioned(exc.problems)
+            assert not (root / "out").exists()
+            return
+        html = result.written[0].read_text(encoding="utf-8")
+        assert "<script" not in html.lower()
+    finally:
+        shutil.rmtree(root)
