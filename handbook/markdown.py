@@ -7,7 +7,7 @@ anchors, so hostile content (``javascript:`` links, ``<script>``) is inert in ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -58,7 +58,12 @@ class Markdown:
         return _MD.renderer.render(self.tokens, _MD.options, {}).strip()
 
 
+@lru_cache(maxsize=65536)
 def parse_markdown(text: str, *, inline: bool = False) -> Markdown:
-    """Parse a field's text; ``inline`` for table cells (duties), where blocks make no sense."""
+    """Parse a field's text; ``inline`` for table cells (duties), where blocks make no sense.
+
+    Parsed fields are shared (writers never change tokens), so a live preview re-parses
+    only the text that changed.
+    """
     tokens = _MD.parseInline(text.strip()) if inline else _MD.parse(text)
     return Markdown(text, inline, tokens)
