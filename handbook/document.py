@@ -209,7 +209,9 @@ class Document:
 
     @property
     def index_by_title(self) -> list[RoleRef]:
-        return sorted((r.ref for r in self.roles), key=lambda ref: (ref.title, ref.id))
+        """Alphabetical as readers look things up: Chinese titles by their pinyin."""
+        return sorted((r.ref for r in self.roles), key=lambda ref: (_collation(ref.title),
+                                                                    ref.title, ref.id))
 
     @property
     def toc(self) -> list[TocEntry]:
@@ -231,6 +233,14 @@ class Document:
             entries += [TocEntry(level + 1, r.anchor, r.ref.title) for r in department.roles]
         entries.append(TocEntry(1, "appendix", labels["position_index"]))
         return entries
+
+
+def _collation(title: str) -> str:
+    """A sort key: CJK characters by their romanisation (运营 → "yun ying"), then case-free."""
+    from anyascii import anyascii
+
+    return " ".join(anyascii(char) if "\u3400" <= char <= "\u9fff" else char
+                    for char in title).casefold()
 
 
 # --- resolving ---------------------------------------------------------------------------

@@ -83,3 +83,21 @@ def test_english_labels_on_chinese_content_say_so():
 def test_created_from_source_date_epoch(monkeypatch, epoch, expected):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert _document(FIXTURES / "minimal").created.isoformat() == expected
+
+
+def test_index_by_title_follows_pinyin():
+    example = next(p for p in EXAMPLES if p.name == "ecommerce-ops")
+    titles = [ref.title for ref in _document(example).index_by_title]
+    assert titles.index("仓管员") < titles.index("运营总监")  # cang < yun
+    assert titles.index("策划主管") < titles.index("美工")  # ce < mei
+
+
+def test_every_package_directory_ships_in_the_wheel():
+    import tomllib
+
+    root = FIXTURES.parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    on_disk = {".".join(p.parent.relative_to(root).parts)
+               for p in (root / "handbook").rglob("__init__.py")}
+    assert on_disk | {"handbook.templates"} == listed
