@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 
+_SHARED_CHART_SHARE = 0.4  # a chart this much of a page's height or less may share it
 _JD_CHART_HEIGHT = 62 * 72 / 25.4  # points: a job description's chart takes a third of a page
 
 
@@ -197,6 +198,12 @@ class Document:
     created: dt.datetime
     notices: list[str] = field(default_factory=list)
     job_description: RoleSection | None = None
+
+    def shares_page(self, chart: orgchart.ChartPage) -> bool:
+        """Whether a chart is small enough to follow the previous one on its page: small
+        departments' charts then share pages instead of leaving most of a page empty."""
+        _, height = self.style.chart_area()
+        return not chart.landscape and chart.height <= _SHARED_CHART_SHARE * height
 
     @property
     def roles(self) -> list[RoleSection]:

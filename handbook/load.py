@@ -331,7 +331,10 @@ class _Builder:
         result[key] = self.build(value_node, path + (key,))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        value = self._scalars.construct_object(node, deep=False)
+        try:
+            value = self._scalars.construct_object(node, deep=False)
+        except yaml.YAMLError:  # e.g. a lone "=", YAML 1.1's value key: it is text here
+            return node.value
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, int):

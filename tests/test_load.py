@@ -130,3 +130,10 @@ def test_mixed_line_endings_are_read(handbook_dir, capsys):
     text = agent_text(handbook_dir).replace("\n", "\r\n", 3)
     handbook_dir.write("roles/service-agent.yml", text.encode("utf-8"))
     assert check_lines(capsys) == (0, [])
+
+
+def test_yaml_value_key_is_plain_text(tmp_path):
+    path = tmp_path / "eq.yml"
+    path.write_text("title: =\nother: =\n", encoding="utf-8")
+    loaded = load_yaml(path)
+    assert loaded.problems == [] and loaded.data == {"title": "=", "other": "="}

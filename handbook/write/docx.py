@@ -162,7 +162,7 @@ class DocxWriter:
                 self._start_section(Section(self.sections.current.header, landscape))
             if index == 0:
                 self._heading("org-chart")
-            elif not self._fresh_page:
+            elif not self._fresh_page and not self.document.shares_page(page):
                 self._page_break()
             width, height = self._chart_box(landscape, below_heading=index == 0)
             self._add(x.paragraph("Caption", [x.run(picture.caption)], keep_next=True,

@@ -42,6 +42,7 @@ class ChartFigure:
     alt: str
     landscape: bool
     kind: str
+    shares_page: bool = False
 
 
 def chart_figures(document: Document, values: dict[str, str]) -> list[ChartFigure]:
@@ -78,7 +79,8 @@ def chart_figures(document: Document, values: dict[str, str]) -> list[ChartFigur
         top, right, bottom, left = style.margins_mm
         room = _FIRST_CHART_HEADINGS_MM if index == 0 else _CHART_CAPTION_MM
         svg = fit_svg(svg, (width - left - right) * MM, (height - top - bottom - room) * MM)
-        figures.append(ChartFigure(Markup(svg), caption, alt, page.landscape, page.kind))
+        figures.append(ChartFigure(Markup(svg), caption, alt, page.landscape, page.kind,
+                                   index > 0 and document.shares_page(page)))
     return figures
 
 
