@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brand import find_brand_file, load_brand
-from .document import Document, job_description, resolve
+from .document import Document, resolve
 from .errors import Problem, UsageError, did_you_mean
+from .jobdesc import job_description
 from .model import Handbook
 from .output import Staging
 from .style import Style, default_style

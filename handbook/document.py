@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import orgchart
+from .convert import converter
 from .labels import Labels, load_labels
 from .markdown import Markdown, parse_markdown
 from .model import Handbook, Role
@@ -31,14 +32,11 @@ __all__ = [
     "RoleSection",
     "StaffRow",
     "TocEntry",
-    "job_description",
-    "reporting_nodes",
     "resolve",
 ]
 
 
 _SHARED_CHART_SHARE = 0.4  # a chart this much of a page's height or less may share it
-_JD_CHART_HEIGHT = 62 * 72 / 25.4  # points: a job description's chart takes a third of a page
 
 
 @dataclass(frozen=True)
@@ -257,7 +255,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
             chart_pages: bool = True) -> Document:
     """The Document for ``handbook`` in output language ``lang`` (default: its own)."""
     lang = lang or handbook.language
-    convert, notices = _converter(handbook.language, lang)
+    convert, notices = converter(handbook.language, lang)
     labels = load_labels(lang)
     style = style or default_style(lang)
     roles = {rid: role for rid, role in handbook.roles.items() if role is not None}
@@ -315,104 +313,6 @@ def plan_document_charts(document: Document, roles: dict[str, Role],
     width, height = document.style.chart_area()
     return orgchart.plan_charts(nodes, departments, page_width=width, page_height=height,
                                 lang=document.lang, labels=document.labels)
-
-
-def job_description(document: Document, role_id: str) -> Document:
-    """The Document of one position's job description: its page, a small reporting-line
-    chart and nothing else; links to other positions become plain text."""
-    role = next((r for r in document.roles if r.ref.id == role_id), None)
-    if role is None:
-        raise KeyError(role_id)
-    unlinked = {r.ref.id: replace(r.ref, linked=False) for r in document.roles}
-    own = replace(
-        role,
-        reports_to=unlinked[role.reports_to.id] if role.reports_to else None,
-        dotted_line_to=[unlinked[ref.id] for ref in role.dotted_line_to],
-        direct_reports=[unlinked[ref.id] for ref in role.direct_reports],
-    )
-    department = next(d for d in document.departments if d.id == role.department_id)
-    single = replace(department, roles=[own], depth=0)
-    return replace(document, departments=[single], job_description=own,
-                   charts=_reporting_chart(document, role))
-
-
-def _reporting_chart(document: Document, role: RoleSection) -> list[orgchart.ChartPage]:
-    departments = [
-        orgchart.ChartDepartment(id=d.id, name=d.name, parent=None,
-                                 head=d.head.id if d.head else None, color_index=index)
-        for index, d in enumerate(document.departments)
-    ]
-    width, _ = document.style.chart_area()
-    pages = orgchart.plan_charts(reporting_nodes(document, role), departments,
-                                 page_width=width, page_height=_JD_CHART_HEIGHT,
-                                 lang=document.lang, labels=document.labels,
-                                 leaf_columns_threshold=8)
-    return pages[:1]
-
-
-def reporting_nodes(document: Document, role: RoleSection) -> list[orgchart.ChartNode]:
-    """The small chart of a job description: manager, dotted-line managers, the role and
-    its direct reports — what a new hire needs to see of the organization."""
-    sections = {r.ref.id: r for r in document.roles}
-    manager = role.reports_to
-
-    def node(ref: RoleRef, parent: str | None, **extra) -> orgchart.ChartNode:
-        section = sections[ref.id]
-        return orgchart.ChartNode(id=ref.id, title=ref.title, parent=parent,
-                                  department=section.department_id, code=ref.code,
-                                  headcount=section.headcount, filled=section.filled, **extra)
-
-    nodes = [node(manager, None)] if manager else []
-    nodes += [node(ref, None) for ref in role.dotted_line_to if ref != manager]
-    nodes.append(node(role.ref, manager.id if manager else None, assistant=role.assistant,
-                      dotted_to=tuple(ref.id for ref in role.dotted_line_to)))
-    nodes += [node(ref, role.ref.id, assistant=sections[ref.id].assistant)
-              for ref in role.direct_reports]
-    return nodes
-
-
-def _converter(source: str, target: str) -> tuple[Callable[[str], str], list[str]]:
-    """Simplified <-> Traditional text conversion (OpenCC, Taiwan phrasing) when asked."""
-    pairs = {("zh-Hans", "zh-Hant"): "s2twp", ("zh-Hant", "zh-Hans"): "tw2sp"}
-    config = pairs.get((source, target))
-    if config:
-        import opencc
-
-        return _Chinese(opencc.OpenCC(config)).convert, []
-    if source != target:
-        note = (f"content stays in {source}: --lang {target} switches labels and fonts only "
-                "(no machine translation)")
-        return (lambda text: text), [note]
-    return (lambda text: text), []
-
-
-class _Chinese:
-    """OpenCC phrase conversion, then a second look at characters it left alone.
-
-    OpenCC's phrase dictionaries can keep a character that converts on its own when a
-    longer entry matches across a word boundary ("推广部" is read as 推 + the radical name
-    "广部"); such a character is converted together with its left neighbour instead.
-    """
-
-    def __init__(self, converter) -> None:
-        self._converter = converter
-        self._single: dict[str, str] = {}
-
-    def convert(self, text: str) -> str:
-        out = self._converter.convert(text)
-        if len(out) != len(text):
-            return out
-        chars = list(out)
-        for index, (before, after) in enumerate(zip(text, out, strict=True)):
-            if before == after and self._one(before) != before:
-                pair = self._converter.convert(text[max(index - 1, 0):index + 1])
-                chars[index] = pair[-1]
-        return "".join(chars)
-
-    def _one(self, char: str) -> str:
-        if char not in self._single:
-            self._single[char] = self._converter.convert(char)
-        return self._single[char]
 
 
 def _opt(convert: Callable[[str], str], value: str | None) -> str | None:

@@ -1,0 +1,71 @@
+"""Single-role job descriptions: the Document of one position, to print and sign.
+
+A job description is the handbook's own Document narrowed to one position's page plus a
+small chart of its reporting line, so every writer (and every template override of the
+position page) serves job descriptions unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from . import orgchart
+from .document import Document, RoleRef, RoleSection
+
+__all__ = ["job_description", "reporting_nodes"]
+
+_JD_CHART_HEIGHT = 62 * 72 / 25.4  # points: a job description's chart takes a third of a page
+
+
+def job_description(document: Document, role_id: str) -> Document:
+    """The Document of one position's job description: its page, a small reporting-line
+    chart and nothing else; links to other positions become plain text."""
+    role = next((r for r in document.roles if r.ref.id == role_id), None)
+    if role is None:
+        raise KeyError(role_id)
+    unlinked = {r.ref.id: replace(r.ref, linked=False) for r in document.roles}
+    own = replace(
+        role,
+        reports_to=unlinked[role.reports_to.id] if role.reports_to else None,
+        dotted_line_to=[unlinked[ref.id] for ref in role.dotted_line_to],
+        direct_reports=[unlinked[ref.id] for ref in role.direct_reports],
+    )
+    department = next(d for d in document.departments if d.id == role.department_id)
+    single = replace(department, roles=[own], depth=0)
+    return replace(document, departments=[single], job_description=own,
+                   charts=_reporting_chart(document, role))
+
+
+def _reporting_chart(document: Document, role: RoleSection) -> list[orgchart.ChartPage]:
+    departments = [
+        orgchart.ChartDepartment(id=d.id, name=d.name, parent=None,
+                                 head=d.head.id if d.head else None, color_index=index)
+        for index, d in enumerate(document.departments)
+    ]
+    width, _ = document.style.chart_area()
+    pages = orgchart.plan_charts(reporting_nodes(document, role), departments,
+                                 page_width=width, page_height=_JD_CHART_HEIGHT,
+                                 lang=document.lang, labels=document.labels,
+                                 leaf_columns_threshold=8)
+    return pages[:1]
+
+
+def reporting_nodes(document: Document, role: RoleSection) -> list[orgchart.ChartNode]:
+    """The small chart of a job description: manager, dotted-line managers, the role and
+    its direct reports — what a new hire needs to see of the organization."""
+    sections = {r.ref.id: r for r in document.roles}
+    manager = role.reports_to
+
+    def node(ref: RoleRef, parent: str | None, **extra) -> orgchart.ChartNode:
+        section = sections[ref.id]
+        return orgchart.ChartNode(id=ref.id, title=ref.title, parent=parent,
+                                  department=section.department_id, code=ref.code,
+                                  headcount=section.headcount, filled=section.filled, **extra)
+
+    nodes = [node(manager, None)] if manager else []
+    nodes += [node(ref, None) for ref in role.dotted_line_to if ref != manager]
+    nodes.append(node(role.ref, manager.id if manager else None, assistant=role.assistant,
+                      dotted_to=tuple(ref.id for ref in role.dotted_line_to)))
+    nodes += [node(ref, role.ref.id, assistant=sections[ref.id].assistant)
+              for ref in role.direct_reports]
+    return nodes
