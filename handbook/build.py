@@ -61,12 +61,12 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
     role_ids = _job_descriptions(request, document)
     result = BuildResult(warnings=warnings, notices=list(document.notices))
     with Staging() as staging:
-        if not request.roles:
-            _write_handbook(document, request.formats, out, staging, root, report)
-        if role_ids:
-            targets = [(role_id, fmt, staging.path_for(out / "roles" / f"{role_id}.{fmt}"))
-                       for role_id in role_ids for fmt in request.formats]
-            _write_job_descriptions(request, document, root, targets, report)
+        targets = [(role_id, fmt, staging.path_for(out / "roles" / f"{role_id}.{fmt}"))
+                   for role_id in role_ids for fmt in request.formats]
+        with _JobDescriptions(request, document, root, targets, report) as job_descriptions:
+            if not request.roles:  # the handbook renders here while the pool works
+                _write_handbook(document, request.formats, out, staging, root, report)
+            job_descriptions.finish()
         result.written = staging.commit()
     return result
 
@@ -82,23 +82,43 @@ def _job_descriptions(request: BuildRequest, document: Document) -> list[str]:
     return list(dict.fromkeys(request.roles))
 
 
-def _write_job_descriptions(request: BuildRequest, document: Document, root: Path,
-                            targets: list[tuple[str, str, Path]], report: Progress) -> None:
-    """Each JD is independent: a few in this process, many across every core."""
-    step, total = "job descriptions", len(targets)
-    if len(targets) <= 6 or (os.cpu_count() or 1) == 1:
-        for done, (role_id, fmt, path) in enumerate(targets, 1):
-            _write_one(job_description(document, role_id), fmt, path, root)
-            report(step, done, total)
-        return
-    chunks = [targets[i:i + 6] for i in range(0, len(targets), 6)]
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    done = 0
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
-                             initializer=_start_worker, initargs=(request,)) as pool:
-        for finished in pool.map(_worker_chunk, chunks):
-            done += finished
-            report(step, done, total)
+class _JobDescriptions:
+    """Writes job descriptions: a few in this process, many across every core in a pool
+    that starts at once, so they are rendered while the handbook itself is."""
+
+    _CHUNK = 6
+
+    def __init__(self, request: BuildRequest, document: Document, root: Path,
+                 targets: list[tuple[str, str, Path]], report: Progress) -> None:
+        self._document, self._root, self._targets, self._report = document, root, targets, report
+        self._pool = None
+        self._pending: list = []
+        if len(targets) > self._CHUNK and (os.cpu_count() or 1) > 1:
+            context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
+                                             initializer=_start_worker, initargs=(request,))
+            self._pending = [self._pool.submit(_worker_chunk, targets[i:i + self._CHUNK])
+                             for i in range(0, len(targets), self._CHUNK)]
+
+    def finish(self) -> None:
+        """Wait for (or write) every job description; the first failure is raised."""
+        step, total = "job descriptions", len(self._targets)
+        if self._pool is None:
+            for done, (role_id, fmt, path) in enumerate(self._targets, 1):
+                _write_one(job_description(self._document, role_id), fmt, path, self._root)
+                self._report(step, done, total)
+            return
+        done = 0
+        for future in self._pending:
+            done += future.result()
+            self._report(step, done, total)
+
+    def __enter__(self) -> _JobDescriptions:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 _worker_state: dict = {}

@@ -284,3 +284,19 @@ def test_chromium_dom_has_the_whole_handbook(pages, tmp_path):
     roles = dom.xpath("//section[contains(concat(' ', @class, ' '), ' role ')]")
     assert len(roles) == len(page.document.roles)
     assert dom.get("lang") == "zh-Hans"
+
+
+def test_template_edits_are_seen_by_a_cached_environment(tmp_path):
+    """Environments are cached per template directory; a changed template still counts."""
+    import time as _time
+
+    from handbook.write.html import environment
+
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "note.html.j2").write_text("first", encoding="utf-8")
+    assert environment(own).get_template("note.html.j2").render() == "first"
+    _time.sleep(1.1)  # Jinja compares modification times in seconds
+    (own / "note.html.j2").write_text("second", encoding="utf-8")
+    assert environment(own) is environment(own)
+    assert environment(own).get_template("note.html.j2").render() == "second"

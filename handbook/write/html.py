@@ -8,6 +8,7 @@ so the file needs no network; the PDF writer prints this same page with WeasyPri
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -89,9 +90,16 @@ class _HandbookTemplates(jinja2.FileSystemLoader):
 def environment(own: Path | None = None) -> jinja2.Environment:
     """Templates from ``own`` (the handbook's ``templates/`` or ``--templates``) first,
     then the built-in ones (also reachable as ``builtin/<name>``); autoescape on."""
+    return _environment(own if own is not None and own.is_dir() else None)
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(own: Path | None) -> jinja2.Environment:
+    """One environment per template directory, so templates compile once per process (job
+    descriptions, the live preview); Jinja still reloads a template whose file changed."""
     builtin = jinja2.FileSystemLoader(str(builtin_templates()))
     loaders: list[jinja2.BaseLoader] = []
-    if own is not None and own.is_dir():
+    if own is not None:
         loaders.append(_HandbookTemplates(str(own)))
     loaders += [jinja2.PrefixLoader({BUILTIN_PREFIX: builtin}), builtin]
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
