@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .errors import ContentError, Problem, UsageError, did_you_mean
 from .load import LoadedFile, load_yaml
-from .rules import asset_problem
+from .rules import IMAGE_SUFFIXES, asset_problem
 from .style import PAGE_SIZES, FontFace, Style
 
 __all__ = ["BRAND_FILES", "find_brand_file", "load_brand"]
@@ -219,7 +219,7 @@ def _fonts(brand, lang: str, directory: Path, loaded: LoadedFile,
 
 def _asset(directory: Path, relative: str, loaded: LoadedFile, where: tuple,
            problems: list[Problem], kinds: set[str] | None = None) -> Path | None:
-    problem = asset_problem(directory, relative, **({"kinds": kinds} if kinds else {}))
+    problem = asset_problem(directory, relative, kinds=kinds or IMAGE_SUFFIXES)
     if problem:
         problems.append(Problem(loaded.at(where), "error", problem))
         return None

@@ -54,7 +54,7 @@ def check(directory: Path, output_format: str) -> None:
     """
     _, problems = check_handbook(directory)
     errors = [p for p in problems if p.severity == "error"]
-    ordered = ContentError(problems).problems
+    ordered = sort_problems(problems)
     if output_format == "json":
         click.echo(json.dumps([p.as_json() for p in ordered], ensure_ascii=False, indent=2))
     else:
@@ -131,11 +131,11 @@ def _describe_output(path: Path) -> str:
 
 
 def _size(size: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size} B"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 @cli.command()

@@ -23,6 +23,7 @@ from .style import Style, default_style
 
 __all__ = [
     "Columns",
+    "chart_departments",
     "DepartmentSection",
     "Document",
     "DutyRow",
@@ -293,6 +294,15 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     return document
 
 
+def chart_departments(document: Document) -> list[orgchart.ChartDepartment]:
+    """The departments as the org-chart engine sees them, coloured in print order."""
+    return [
+        orgchart.ChartDepartment(id=d.id, name=d.name, parent=d.parent_id,
+                                 head=d.head.id if d.head else None, color_index=index)
+        for index, d in enumerate(document.departments)
+    ]
+
+
 def plan_document_charts(document: Document, roles: dict[str, Role],
                          order: list[str]) -> list[orgchart.ChartPage]:
     """The org-chart pages for the Document's page size, from the orgchart engine."""
@@ -305,11 +315,7 @@ def plan_document_charts(document: Document, roles: dict[str, Role],
             assistant=roles[rid].assistant, dotted_to=tuple(roles[rid].dotted_line_to))
         for rid in order
     ]
-    departments = [
-        orgchart.ChartDepartment(id=d.id, name=d.name, parent=d.parent_id,
-                                 head=d.head.id if d.head else None, color_index=index)
-        for index, d in enumerate(document.departments)
-    ]
+    departments = chart_departments(document)
     width, height = document.style.chart_area()
     return orgchart.plan_charts(nodes, departments, page_width=width, page_height=height,
                                 lang=document.lang, labels=document.labels)

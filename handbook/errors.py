@@ -67,7 +67,7 @@ class ContentError(HandbookError):
     """The content has errors; carries every problem found (warnings included)."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=_problem_order)
+        self.problems = sort_problems(problems)
         errors = sum(p.severity == "error" for p in problems)
         super().__init__(f"{errors} error(s) in the content")
 

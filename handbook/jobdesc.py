@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import orgchart
-from .document import Document, RoleRef, RoleSection
+from .document import Document, RoleRef, RoleSection, chart_departments
 
 __all__ = ["job_description", "reporting_nodes"]
 
@@ -37,13 +37,8 @@ def job_description(document: Document, role_id: str) -> Document:
 
 
 def _reporting_chart(document: Document, role: RoleSection) -> list[orgchart.ChartPage]:
-    departments = [
-        orgchart.ChartDepartment(id=d.id, name=d.name, parent=None,
-                                 head=d.head.id if d.head else None, color_index=index)
-        for index, d in enumerate(document.departments)
-    ]
     width, _ = document.style.chart_area()
-    pages = orgchart.plan_charts(reporting_nodes(document, role), departments,
+    pages = orgchart.plan_charts(reporting_nodes(document, role), chart_departments(document),
                                  page_width=width, page_height=_JD_CHART_HEIGHT,
                                  lang=document.lang, labels=document.labels,
                                  leaf_columns_threshold=8)
