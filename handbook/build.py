@@ -40,6 +40,7 @@ class BuildRequest:
     each_role: bool = False  # the handbook and every position's job description
     templates: Path | None = None  # replaces the handbook's own templates/ directory
     reference_docx: Path | None = None  # Word styles, over the brand's and the built-in
+    single_pass: bool | None = None  # PDF in one pass (True), parallel parts (False), by size
 
 
 @dataclass
@@ -65,7 +66,8 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
                    for role_id in role_ids for fmt in request.formats]
         with _JobDescriptions(request, document, root, targets, report) as job_descriptions:
             if not request.roles:  # the handbook renders here while the pool works
-                _write_handbook(document, request.formats, out, staging, root, report)
+                _write_handbook(document, request.formats, out, staging, root, report,
+                                request.single_pass)
             job_descriptions.finish()
         result.written = staging.commit()
     return result
@@ -195,7 +197,7 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
 
 
 def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,
-                    root: Path, report: Progress) -> None:
+                    root: Path, report: Progress, single_pass: bool | None = None) -> None:
     name = document.name
     html = None
     step, total, done = "handbook", len(formats), 0
@@ -210,7 +212,9 @@ def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, sta
     if "pdf" in formats:
         from .write.pdf import write_pdf
 
-        write_pdf(document, html, staging.path_for(out / f"{name}.pdf"), root=root)
+        write_pdf(document, html, staging.path_for(out / f"{name}.pdf"), root=root,
+                  single_pass=single_pass,
+                  progress=lambda parts, total: report("PDF parts", parts, total))
         done += 1
         report(step, done, total)
     if "docx" in formats:

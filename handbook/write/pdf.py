@@ -1,45 +1,89 @@
-"""The PDF handbook: the HTML page printed by WeasyPrint (print media, one pass).
+"""The PDF handbook: the HTML page printed by WeasyPrint (print media).
 
 Everything that differs on paper — page size, running header and footer, page breaks,
 bookmarks, TOC page numbers — is CSS in the page itself. This module adds only what
 WeasyPrint needs around it: a URL fetcher that reads nothing outside the handbook and the
-built-in templates (no network), and a stable PDF identifier for reproducible builds.
+built-in templates (no network), a stable PDF identifier for reproducible builds, and, for
+a big handbook, printing in parallel:
+
+1. the page is cut into parts at the marks of elements that start a page (pdf_split);
+2. every core prints parts, without their running headers and footers (pdf_parts);
+3. the parts that show page numbers of other parts (TOC, index) are printed again once
+   those numbers are known, while a worker prints the running headers and footers of all
+   pages on otherwise empty pages;
+4. the PDFs are joined, the headers laid over the pages, each font embedded once, and
+   destinations, bookmarks and metadata written for the whole (pdf_join).
+
+The result has the pages, text, links, bookmarks and metadata of the single pass
+(``single_pass=True``, also used when a page cannot be cut or is small).
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from urllib.parse import unquote, urlparse
-
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from ..document import Document
-from ..errors import HandbookError
 from .html import builtin_templates
+from .pdf_parts import (
+    MarginPiece,
+    PartFacts,
+    PrintJob,
+    RefusedResource,
+    print_margins,
+    print_page,
+    print_part,
+)
+from .pdf_split import Split, split_page
 
-__all__ = ["RefusedResource", "write_pdf"]
+__all__ = ["RefusedResource", "workers", "write_pdf"]
+
+# Below this much HTML the single pass is as fast as starting the workers (about 60 pages).
+PARALLEL_FROM = 300_000
+_PARTS_PER_WORKER = 6
+_ATTEMPTS = 3
+_STYLED_TOTAL = re.compile(r"counter\(\s*pages\s*,")
+
+Progress = Callable[[int, int], None]
 
 
-class RefusedResource(HandbookError):
-    """The page asked for a file outside the handbook, or for something on the network."""
+def workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
-def write_pdf(document: Document, html: str, target: Path, *, root: Path | None = None) -> None:
+def write_pdf(document: Document, html: str, target: Path, *, root: Path | None = None,
+              single_pass: bool | None = None, jobs: int | None = None,
+              progress: Progress | None = None) -> None:
     """Print ``html`` (the page render_html made for ``document``, which already carries
-    its title, author, language and dates as metadata) to ``target``."""
-    allowed = [builtin_templates()] + ([Path(root)] if root is not None else [])
-    fetcher = _LocalFetcher(allowed)
-    base = (Path(root).resolve().as_uri() + "/") if root is not None else None
-    page = HTML(string=html, base_url=base, url_fetcher=fetcher, media_type="print")
-    rendered = page.render()
-    if fetcher.refused:
-        shown = ", ".join(sorted(fetcher.refused)[:5])
-        raise RefusedResource(
-            f"the handbook page refers to {shown}: only files that exist inside the handbook "
-            "directory (and data: URIs) can be used, nothing on the network")
-    rendered.write_pdf(target, pdf_identifier=_identifier(html))
+    its title, author, language and dates as metadata) to ``target``.
+
+    ``single_pass``: True prints in one pass; False in parallel parts on ``jobs`` cores
+    (all by default) where the page can be cut; None decides by the page's size.
+    ``progress(done, total)`` hears of each printed part."""
+    allowed = (builtin_templates(),) + ((Path(root),) if root is not None else ())
+    job = PrintJob(html=html, target=Path(target), allowed=allowed,
+                   base_url=(Path(root).resolve().as_uri() + "/") if root is not None else None,
+                   identifier=_identifier(html))
+    jobs = jobs or workers()
+    split = None
+    if single_pass is None:
+        single_pass = jobs < 2 or len(html) < PARALLEL_FROM
+    if not single_pass:
+        split = split_page(html, parts=jobs * _PARTS_PER_WORKER)
+    if split is None or len(split.parts) < 3:
+        print_page(job)
+        return
+    _ParallelPrint(job, split, jobs, progress or (lambda done, total: None)).run()
 
 
 def _identifier(html: str) -> bytes:
@@ -48,21 +92,112 @@ def _identifier(html: str) -> bytes:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
-class _LocalFetcher(URLFetcher):
-    """Fetches data: URIs and files under the ``allowed`` directories; refuses the rest."""
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers forked from a small server process that has WeasyPrint loaded: they start
+    fast and do not carry a copy of this process's memory."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["handbook.write.pdf_parts"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
-    def __init__(self, allowed: list[Path]) -> None:
-        super().__init__(allowed_protocols={"data", "file"})
-        self.roots = [path.resolve() for path in allowed]
-        self.refused: set[str] = set()
 
-    def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
-                return super().fetch(url, headers)
-        self.refused.add(url if len(url) < 120 else url[:117] + "...")
-        raise ValueError(f"refused to fetch {url[:120]}")
+class _ParallelPrint:
+    """One parallel printing of a split page (steps 2–4 of the module docstring)."""
+
+    def __init__(self, job: PrintJob, split: Split, jobs: int, progress: Progress) -> None:
+        self.job, self.split, self.jobs, self.progress = job, split, jobs, progress
+        self.done = self.total = 0
+        # Placeholder numbers as wide as the real ones will about be.
+        self.placeholder = "0" * len(str(sum(part.weight for part in split.parts) // 60 + 1))
+
+    def run(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="handbook-pdf-") as temp, \
+                _pool(self.jobs) as pool:
+            self.temp = Path(temp)
+            self.faces = self.temp / "faces"
+            self.faces.mkdir()
+            parts = self.split.parts
+            heaviest_first = sorted(range(len(parts)), key=lambda i: -parts[i].weight)
+            printed = self._gather({self._print_part(pool, i, {}): i for i in heaviest_first})
+            facts = [printed[i] for i in range(len(parts))]
+            margins = self._number(pool, facts)
+            from .pdf_join import join_parts
+
+            join_parts([self._part_pdf(i) for i in range(len(parts))], facts,
+                       [part.anchors for part in parts],
+                       [self._margins_pdf(k) for k in range(len(margins))], margins,
+                       self.job.target, self.faces)
+
+    def _number(self, pool: ProcessPoolExecutor, facts: list[PartFacts]) -> list[PartFacts]:
+        """Print the numbered parts with real page numbers and, at the same time, the
+        running headers and footers in pieces, until no page count moves (a number wider
+        than its placeholder can push a line over); the facts of the pieces."""
+        numbered = [i for i, part in enumerate(self.split.parts) if part.numbered]
+        for _ in range(_ATTEMPTS):
+            pages = _anchor_pages(self.split, facts)
+            pieces = _margin_pieces(facts, self.jobs, self.split.head)
+            futures = {self._print_part(pool, i, pages): ("part", i) for i in numbered}
+            futures.update({pool.submit(print_margins, self._job(self.split.head,
+                                                                 self._margins_pdf(k)), piece):
+                            ("margins", k) for k, piece in enumerate(pieces)})
+            printed = self._gather(futures)
+            moved = any(len(printed["part", i].pages) != len(facts[i].pages) for i in numbered)
+            for index in numbered:
+                facts[index] = printed["part", index]
+            if not moved:
+                return [printed["margins", k] for k in range(len(pieces))]
+        raise RuntimeError("the page numbers of the table of contents did not settle")
+
+    def _print_part(self, pool: ProcessPoolExecutor, index: int, pages: dict[str, int]):
+        html = self.split.parts[index].with_pages(pages, self.placeholder)
+        return pool.submit(print_part, self._job(html, self._part_pdf(index)))
+
+    def _gather(self, futures: dict) -> dict:
+        """The results of ``futures`` by their keys, reporting progress as they come."""
+        self.total += len(futures)
+        results = {}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            self.done += 1
+            self.progress(self.done, self.total)
+        return results
+
+    def _job(self, html: str, target: Path) -> PrintJob:
+        return PrintJob(html=html, target=target, allowed=self.job.allowed,
+                        base_url=self.job.base_url, identifier=self.job.identifier,
+                        faces_dir=self.faces)
+
+    def _part_pdf(self, index: int) -> Path:
+        return self.temp / f"part-{index:04d}.pdf"
+
+    def _margins_pdf(self, index: int) -> Path:
+        return self.temp / f"margins-{index:04d}.pdf"
+
+
+def _margin_pieces(facts: list[PartFacts], jobs: int, head: str) -> list[MarginPiece]:
+    """The handbook's pages in a few pieces for the running headers and footers, each
+    with the string values set before it. One piece when the CSS styles the total page
+    count (``counter(pages, upper-roman)``), which a piece cannot write as a plain number."""
+    pages = [page for part in facts for page in part.pages]
+    count = 1 if _STYLED_TOTAL.search(head) else max(1, min(jobs * 2, len(pages) // 20))
+    size = -(-len(pages) // count)
+    pieces, carried = [], {}
+    for start in range(0, len(pages), size):
+        pieces.append(MarginPiece(pages=pages[start:start + size], first=start + 1,
+                                  total=len(pages), carried=list(carried.items()),
+                                  previous=pages[start - 1].name if start else ""))
+        for page in pages[start:start + size]:
+            carried.update(page.strings)
+    return pieces
+
+
+def _anchor_pages(split: Split, facts: list[PartFacts]) -> dict[str, int]:
+    """The page number of every anchor, from the part that holds it."""
+    pages: dict[str, int] = {}
+    number = 0
+    for part, part_facts in zip(split.parts, facts, strict=True):
+        for page in part_facts.pages:
+            number += 1
+            for anchor in page.anchors:
+                if anchor in part.anchors:
+                    pages.setdefault(anchor, number)
+    return pages
