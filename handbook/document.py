@@ -10,6 +10,7 @@ in HTML, PDF and DOCX alike.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -315,10 +316,20 @@ def plan_document_charts(document: Document, roles: dict[str, Role],
             assistant=roles[rid].assistant, dotted_to=tuple(roles[rid].dotted_line_to))
         for rid in order
     ]
-    departments = chart_departments(document)
     width, height = document.style.chart_area()
-    return orgchart.plan_charts(nodes, departments, page_width=width, page_height=height,
-                                lang=document.lang, labels=document.labels)
+    return list(_planned_charts(tuple(nodes), tuple(chart_departments(document)), width,
+                                height, document.lang, tuple(document.labels.items())))
+
+
+@functools.lru_cache(maxsize=4)
+def _planned_charts(nodes: tuple[orgchart.ChartNode, ...],
+                    departments: tuple[orgchart.ChartDepartment, ...], width: float,
+                    height: float, lang: str,
+                    labels: tuple[tuple[str, str], ...]) -> tuple[orgchart.ChartPage, ...]:
+    """The chart plan for these inputs, planned once: the live preview re-resolves the
+    Document on every save, and most edits (a duty, a summary) move no box."""
+    return tuple(orgchart.plan_charts(nodes, departments, page_width=width, page_height=height,
+                                      lang=lang, labels=dict(labels)))
 
 
 def _opt(convert: Callable[[str], str], value: str | None) -> str | None:

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from handbook.build import BuildRequest
-from handbook.serve import PreviewServer
+from handbook.serve import Preview, PreviewServer
 
 
 def _get(url: str) -> str:
@@ -61,6 +61,17 @@ def test_preview_follows_edits_errors_and_recovers(preview, handbook_dir):
     state = _wait_for_version(preview, state["version"])
     assert state["errors"] == []
     assert 'id="hb-error-overlay"' not in _get(preview.url)
+
+
+def test_a_rebuild_renders_only_the_changed_positions_again(handbook_dir):
+    preview = Preview(BuildRequest(handbook_dir.root, ("html",)))
+    preview.rebuild()
+    handbook_dir.edit("roles/service-agent.yml", "Log customer feedback",
+                      "Log all customer feedback")
+    preview.rebuild()
+    assert "Log all customer feedback" in preview.page
+    # the two Customer Service pages (they share their department); Operations' are reused
+    assert (preview.cache.rendered, preview.cache.reused) == (2, 2)
 
 
 def test_preview_serves_only_the_built_page(preview):

@@ -9,6 +9,7 @@ so the file needs no network; the PDF writer prints this same page with WeasyPri
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,6 +21,7 @@ from .. import __version__
 from ..document import Document, TocEntry
 from ..errors import HandbookError, Location
 from .html_assets import chart_figures, image_uri, markdown_image
+from .html_cache import PageCache, TracingContext, untraceable
 from .html_css import (
     css_string,
     css_values,
@@ -53,14 +55,23 @@ def builtin_templates() -> Path:
     return Path(str(resources.files("handbook.templates")))
 
 
-def render_html(document: Document, *, root: Path | None = None) -> str:
-    """The handbook as one HTML page; ``root`` is the handbook directory."""
+def render_html(document: Document, *, root: Path | None = None,
+                cache: PageCache | None = None) -> str:
+    """The handbook as one HTML page; ``root`` is the handbook directory.
+
+    ``cache`` (the live preview's) reuses what the last render made from equal inputs; the
+    page is the same as without it.
+    """
     root = Path(root) if root is not None else None
-    env = environment(document.style.templates or (root / "templates" if root else None))
+    own = document.style.templates or (root / "templates" if root else None)
+    env = environment(own)
     try:
         template = env.get_template(TEMPLATE)
-        context = _context(document, root, env)
-        return template.render(context)
+        context = _context(document, root, env, cache)
+        if cache is None:
+            return template.render(context)
+        vouched = {"m": MACROS, "md": str(root)}
+        return cache.render(template, context, stamp=_template_stamp(own), vouched=vouched)
     except HandbookError:
         raise
     except Exception as exc:  # a user's template can fail in any way: one clear line
@@ -104,12 +115,27 @@ def _environment(own: Path | None) -> jinja2.Environment:
     loaders += [jinja2.PrefixLoader({BUILTIN_PREFIX: builtin}), builtin]
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.context_class = TracingContext  # lets a PageCache see what a role page reads
     env.filters["num"] = _number
     env.filters["css_string"] = css_string
     return env
 
 
-def _context(document: Document, root: Path | None, env: jinja2.Environment) -> dict:
+def _template_stamp(own: Path | None) -> bytes:
+    """A digest of every template file the page may use (the handbook's own and the
+    built-in ones): a cached part of the page lives only as long as its templates."""
+    digest = hashlib.blake2b(digest_size=20)
+    for directory in [d for d in (own, builtin_templates()) if d is not None and d.is_dir()]:
+        digest.update(f"{directory}\0".encode())
+        for path in sorted(p for p in directory.rglob("*")
+                           if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(f"{path.relative_to(directory)}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _context(document: Document, root: Path | None, env: jinja2.Environment,
+             cache: PageCache | None) -> dict:
     style = document.style
     labels = document.labels
     stylesheet, _, _ = env.loader.get_source(env, STYLESHEET)
@@ -122,11 +148,11 @@ def _context(document: Document, root: Path | None, env: jinja2.Environment) -> 
         "style": style,
         "columns": document.columns,
         "m": env.get_template(MACROS).module,
-        "md": MarkdownHtml(lambda src: markdown_image(src, root)),
+        "md": MarkdownHtml(untraceable(lambda src: markdown_image(src, root))),
         "toc": toc_tree(document.toc),
         "roles_by_id": {role.ref.id: role for role in document.roles},
         "department_index": departments,
-        "charts": chart_figures(document, values),
+        "charts": chart_figures(document, values, cache.figures if cache else None),
         "logo": image_uri(style.logo, style.cjk_font),
         "cover_image": image_uri(style.cover_image, style.cjk_font),
         "css_variables": css_variables(values, style, len(document.departments)),

@@ -9,6 +9,7 @@ document's regional face, and a size that fits the printable area.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,21 +46,25 @@ class ChartFigure:
     shares_page: bool = False
 
 
-def chart_figures(document: Document, values: dict[str, str]) -> list[ChartFigure]:
+def chart_figures(document: Document, values: dict[str, str],
+                  memo: dict | None = None) -> list[ChartFigure]:
     """The Document's chart pages as SVG figures; ``values`` are the page's CSS variables.
 
     The chart's colours are given to the engine as values (WeasyPrint's SVG renderer resolves
     no custom properties); browsers may still restyle it through the ``--hb-*`` properties.
+    ``memo`` (the live preview's) keeps the SVGs by everything that draws them, so an edit
+    that moves no box redraws no chart; it is left holding this render's SVGs only.
     """
     if not document.charts:
         return []
-    from .. import orgchart
-
     labels = document.labels
     style = document.style
     names = {d.id: d.name for d in document.departments}
     colors = {name.removeprefix("--hb-"): value for name, value in values.items()
               if name.removeprefix("--hb-") in _CHART_COLORS or name.startswith("--hb-dept-")}
+    drawing = (document.lang, tuple(labels.items()), tuple(colors.items()), style.cjk_font,
+               style.page_size, style.margins_mm)
+    svgs = {}
     figures = []
     for index, page in enumerate(document.charts):
         if page.kind == "department" and page.department in names:
@@ -73,15 +78,30 @@ def chart_figures(document: Document, values: dict[str, str]) -> list[ChartFigur
         titles = _chart_titles(page, document.lang)
         alt = (labels.fmt("chart_alt", caption=caption,
                           roles=labels["list_separator"].join(titles)) if titles else caption)
-        svg = orgchart.to_svg(page, lang=document.lang, labels=labels, colors=colors)
-        svg = regional_svg_fonts(_bare_svg(svg), style.cjk_font)
-        width, height = style.page_mm(page.landscape)
-        top, right, bottom, left = style.margins_mm
-        room = _FIRST_CHART_HEADINGS_MM if index == 0 else _CHART_CAPTION_MM
-        svg = fit_svg(svg, (width - left - right) * MM, (height - top - bottom - room) * MM)
-        figures.append(ChartFigure(Markup(svg), caption, alt, page.landscape, page.kind,
+        if memo is None:
+            svg = _chart_svg(document, page, index, colors)
+        else:
+            key = (drawing, page, index == 0)
+            svg = svgs[key] = memo.get(key) or _chart_svg(document, page, index, colors)
+        figures.append(ChartFigure(svg, caption, alt, page.landscape, page.kind,
                                    index > 0 and document.shares_page(page)))
+    if memo is not None:
+        memo.clear()
+        memo.update(svgs)
     return figures
+
+
+def _chart_svg(document: Document, page, index: int, colors: dict[str, str]) -> Markup:
+    """One chart page as an inline SVG that fits its page below its headings."""
+    from .. import orgchart
+
+    style = document.style
+    svg = orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colors)
+    svg = regional_svg_fonts(_bare_svg(svg), style.cjk_font)
+    width, height = style.page_mm(page.landscape)
+    top, right, bottom, left = style.margins_mm
+    room = _FIRST_CHART_HEADINGS_MM if index == 0 else _CHART_CAPTION_MM
+    return Markup(fit_svg(svg, (width - left - right) * MM, (height - top - bottom - room) * MM))
 
 
 def _chart_titles(page, lang: str) -> list[str]:
@@ -172,8 +192,19 @@ def image_uri(path: Path | None, cjk_font: str | None = None) -> str | None:
         return None
     path = Path(path)
     mime = _IMAGE_TYPES.get(path.suffix.lower())
-    if mime is None or not path.is_file() or path.stat().st_size > _IMAGE_LIMIT:
+    if mime is None or not path.is_file():
         return None
+    stat = path.stat()
+    if stat.st_size > _IMAGE_LIMIT:
+        return None
+    return _file_uri(path, mime, cjk_font, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _file_uri(path: Path, mime: str, cjk_font: str | None, mtime_ns: int,
+              size: int) -> str | None:
+    """The data: URI of a picture file as it is now (its modification time and size are
+    part of the key), so the live preview encodes a logo once, not on every save."""
     data = path.read_bytes()
     if mime == "image/svg+xml":
         try:

@@ -8,6 +8,7 @@ so a brand reaches the HTML and the PDF without any template change.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 import string
 from pathlib import Path
@@ -125,10 +126,18 @@ def _font_stack(style: Style, families: tuple[str, ...], lang: str) -> str:
 def _font_face(face) -> str:
     path = Path(face.path)
     mime, fmt = _FONT_TYPES.get(path.suffix.lower(), ("font/ttf", "truetype"))
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    stat = path.stat()
+    data = _font_data(path, stat.st_mtime_ns, stat.st_size)
     return (f"@font-face {{ font-family: {css_string(face.family)}; "
             f"src: url(data:{mime};base64,{data}) format({css_string(fmt)}); "
             f"font-weight: {int(face.weight)}; font-style: {_font_style(face.style)}; }}")
+
+
+@functools.lru_cache(maxsize=8)
+def _font_data(path: Path, mtime_ns: int, size: int) -> str:
+    """A font file as base64, as it is now (its modification time and size are part of the
+    key): a brand's CJK face is megabytes, and the live preview re-renders on every save."""
+    return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def _font_style(value: str) -> str:
