@@ -4,12 +4,14 @@ For each size it builds a synthetic handbook (bench/generate.py) and measures, e
 fresh process, wall time and peak memory (largest single process and all processes of the
 tree together, sampled every 20 ms with psutil):
 
-  handbook build -f html | -f pdf | -f docx | --each-role
+  handbook build -f html | -f pdf | -f pdf --single-pass | -f docx | --each-role
   bare WeasyPrint on the exact HTML handbook writes  (HTML(filename=…).write_pdf(…))
   pandoc converting the same HTML to DOCX
 
-It prints the ratios (project ÷ peer) and the growth between the two largest sizes, and
-writes build/bench/results.json. ``--quick`` runs the small sizes only.
+It prints the ratios (project ÷ peer), how many cores --each-role kept busy (CPU seconds of
+the whole tree ÷ wall seconds), the growth between the two largest sizes and the targets
+of the largest size, and writes build/bench/results.json. ``--quick`` runs the small sizes
+only.
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ BARE_WEASYPRINT = ("import sys, weasyprint; "
 
 
 def measure(command: list[str], cwd: Path) -> dict:
-    """Run ``command``; wall seconds, peak RSS of its largest process and of the tree."""
+    """Run ``command``; wall seconds, CPU seconds of the whole process tree, peak RSS of its
+    largest process and of the tree."""
     start = time.perf_counter()
     process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
     largest = total = 0
+    cpu: dict[int, float] = {}  # the last CPU time seen of every process of the tree
     while process.poll() is None:
         tree = [process]
         with contextlib.suppress(psutil.Error):
@@ -51,6 +55,8 @@ def measure(command: list[str], cwd: Path) -> dict:
         for member in tree:
             try:
                 sizes.append(member.memory_info().rss)
+                times = member.cpu_times()
+                cpu[member.pid] = times.user + times.system
             except psutil.Error:
                 continue
         if sizes:
@@ -59,8 +65,8 @@ def measure(command: list[str], cwd: Path) -> dict:
     seconds = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return {"seconds": round(seconds, 2), "rss_max_mb": round(largest / 2**20, 1),
-            "rss_total_mb": round(total / 2**20, 1)}
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(sum(cpu.values()), 2),
+            "rss_max_mb": round(largest / 2**20, 1), "rss_total_mb": round(total / 2**20, 1)}
 
 
 def run_size(positions: int) -> dict:
@@ -75,6 +81,9 @@ def run_size(positions: int) -> dict:
         result[fmt] = measure([*HANDBOOK, "build", str(content), "-f", fmt, "-o", str(out)], ROOT)
     html, pdf = out / f"{name}.html", out / f"{name}.pdf"
     result["pdf"]["bytes"] = pdf.stat().st_size
+    single = out / "single-pass"
+    result["pdf_single_pass"] = measure([*HANDBOOK, "build", str(content), "-f", "pdf",
+                                         "--single-pass", "-o", str(single)], ROOT)
     bare_pdf = out / "bare-weasyprint.pdf"
     result["bare_weasyprint"] = measure([sys.executable, "-c", BARE_WEASYPRINT, str(html),
                                          str(bare_pdf)], ROOT)
@@ -95,7 +104,9 @@ def ratios(result: dict) -> dict:
         "pdf_rss_largest": pdf["rss_max_mb"] / bare["rss_max_mb"],
         "pdf_rss_total": pdf["rss_total_mb"] / bare["rss_max_mb"],
         "pdf_size": pdf["bytes"] / bare["bytes"],
+        "single_pass_time": result["pdf_single_pass"]["seconds"] / bare["seconds"],
         "each_role_vs_pdf": result["each_role"]["seconds"] / pdf["seconds"],
+        "each_role_cores": result["each_role"]["cpu_seconds"] / result["each_role"]["seconds"],
     }
     if "pandoc_docx" in result:
         table["docx_time"] = result["docx"]["seconds"] / result["pandoc_docx"]["seconds"]
@@ -132,16 +143,37 @@ def main() -> None:
 
 
 def _print_table(report: dict) -> None:
-    print(f"\n{'positions':>9} {'pdf s':>7} {'bare s':>7} {'time':>6} {'rss max':>8} "
-          f"{'rss all':>8} {'size':>6} {'docx÷pandoc':>12} {'each÷pdf':>9}")
+    print(f"\n{'positions':>9} {'pdf s':>7} {'bare s':>7} {'time':>6} {'1-pass':>7} "
+          f"{'rss max':>8} {'rss all':>8} {'size':>6} {'docx÷pandoc':>12} {'each÷pdf':>9} "
+          f"{'each cores':>10}")
     for result in report["results"]:
         r = result["ratios"]
         print(f"{result['positions']:>9} {result['pdf']['seconds']:>7} "
               f"{result['bare_weasyprint']['seconds']:>7} {r['pdf_time']:>6} "
-              f"{r['pdf_rss_largest']:>8} {r['pdf_rss_total']:>8} {r['pdf_size']:>6} "
-              f"{r.get('docx_time', '-'):>12} {r['each_role_vs_pdf']:>9}")
+              f"{r['single_pass_time']:>7} {r['pdf_rss_largest']:>8} {r['pdf_rss_total']:>8} "
+              f"{r['pdf_size']:>6} {r.get('docx_time', '-'):>12} {r['each_role_vs_pdf']:>9} "
+              f"{r['each_role_cores']:>10}")
     if "growth" in report:
         print(f"growth {report['growth']['positions']}: {report['growth']['pdf_time']}×")
+    _print_targets(report)
+
+
+def _print_targets(report: dict) -> None:
+    """The issue's "must" column, for the largest size measured."""
+    r = report["results"][-1]["ratios"]
+    cores = report["machine"]["cpus"] or 1
+    checks = [("PDF time ÷ bare WeasyPrint ≤ 0.75", r["pdf_time"] <= 0.75),
+              ("PDF peak memory, largest process ÷ bare ≤ 0.5", r["pdf_rss_largest"] <= 0.5),
+              ("PDF peak memory, all processes ÷ bare ≤ 0.8", r["pdf_rss_total"] <= 0.8),
+              ("PDF size ÷ bare ≤ 1.5", r["pdf_size"] <= 1.5),
+              ("--each-role keeps every core busy (≥ 90 %)", r["each_role_cores"] >= 0.9 * cores)]
+    if "docx_time" in r:
+        checks.append(("DOCX time ÷ pandoc ≤ 0.5", r["docx_time"] <= 0.5))
+    if "growth" in report:
+        checks.append(("time growth ≤ 4.4×", report["growth"]["pdf_time"] <= 4.4))
+    print(f"\ntargets at {report['results'][-1]['positions']} positions:")
+    for label, met in checks:
+        print(f"  {'met ' if met else 'MISSED'}  {label}")
 
 
 if __name__ == "__main__":

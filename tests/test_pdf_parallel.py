@@ -36,10 +36,13 @@ def page() -> str:
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> tuple[Path, Path]:
-    """ecommerce-ops printed in one pass and in parallel parts on two workers."""
+    """ecommerce-ops printed in one pass and in parallel parts on two workers, its running
+    headers and footers in pieces of 20 pages (each later piece opens with a primer page
+    that carries the page counter and the running strings)."""
     out = tmp_path_factory.mktemp("parallel")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        patch.setattr(pdf_module, "_MARGIN_PAGES", 20)
         document = document_for(MIDSIZE)
         html = render_html(document, root=MIDSIZE)
         single, parallel = out / "single.pdf", out / "parallel.pdf"
@@ -164,3 +167,57 @@ def test_parallel_pdf_embeds_each_font_once(printed):
     assert all(len(programs) == 1 for programs in parallel["fonts"].values())
     assert set(single["fonts"]) == set(parallel["fonts"])
     assert printed[1].stat().st_size < 1.1 * printed[0].stat().st_size
+
+
+def test_parallel_pdf_is_reproducible_on_any_number_of_cores(printed, tmp_path):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        patch.setattr(pdf_module, "_MARGIN_PAGES", 20)
+        document = document_for(MIDSIZE)
+        again = tmp_path / "again.pdf"
+        write_pdf(document, render_html(document, root=MIDSIZE), again, root=MIDSIZE,
+                  single_pass=False, jobs=3)
+    assert again.read_bytes() == printed[1].read_bytes()
+
+
+@needs_poppler
+def test_brand_font_files_print_the_same_in_parallel(tmp_path):
+    """bluewhale's serif font files (TrueType, @font-face) are embedded once, and the
+    pages read as in the single pass."""
+    from handbook.build import BuildRequest, build
+
+    outputs = {}
+    for single in (True, False):
+        out = tmp_path / ("single" if single else "parallel")
+        build(BuildRequest(ROOT / "content" / "acme-en", ("pdf",), out,
+                           brand=ROOT / "content" / "brands" / "bluewhale", single_pass=single))
+        outputs[single] = out / "acme-en.pdf"
+    assert _text(outputs[True]) == _text(outputs[False])
+    fonts = _facts(outputs[False])["fonts"]
+    assert any("Serif" in name for name in fonts)
+    assert all(len(programs) == 1 for programs in fonts.values())
+
+
+def test_a_part_that_reads_outside_the_handbook_fails_the_build(tmp_path):
+    from handbook.write.pdf import RefusedResource
+
+    directory = tmp_path / "hb"
+    shutil.copytree(MIDSIZE, directory)
+    (directory / "templates").mkdir(exist_ok=True)
+    (directory / "templates" / "handbook.html.j2").write_text(
+        '{% extends "handbook.html.j2" %}{% block kpis %}<img src="file:///etc/hostname" '
+        'alt="">{{ super() }}{% endblock %}', encoding="utf-8")
+    document = document_for(directory)
+    with pytest.raises(RefusedResource, match="only files that exist inside the handbook"):
+        write_pdf(document, render_html(document, root=directory), tmp_path / "out.pdf",
+                  root=directory, single_pass=False, jobs=2)
+
+
+def test_page_numbers_that_do_not_settle_fall_back_to_one_pass(page, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_module, "_ATTEMPTS", 0)
+    single = []
+    original = pdf_module.print_page
+    monkeypatch.setattr(pdf_module, "print_page", lambda job: single.append(job) or original(job))
+    target = tmp_path / "out.pdf"
+    write_pdf(document_for(MIDSIZE), page, target, root=MIDSIZE, single_pass=False, jobs=2)
+    assert len(single) == 1 and len(pikepdf.open(target).pages) == 66

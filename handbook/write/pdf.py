@@ -44,9 +44,9 @@ from .pdf_split import Split, split_page
 
 __all__ = ["RefusedResource", "workers", "write_pdf"]
 
-# Below this much HTML the single pass is as fast as starting the workers (about 60 pages).
-PARALLEL_FROM = 300_000
-_PARTS_PER_WORKER = 6
+# Below this much HTML the single pass is as fast as starting the workers (about 35 pages).
+PARALLEL_FROM = 150_000
+_MARGIN_PAGES = 150  # pages per piece of running headers and footers
 _ATTEMPTS = 3
 _STYLED_TOTAL = re.compile(r"counter\(\s*pages\s*,")
 
@@ -79,17 +79,24 @@ def write_pdf(document: Document, html: str, target: Path, *, root: Path | None 
     if single_pass is None:
         single_pass = jobs < 2 or len(html) < PARALLEL_FROM
     if not single_pass:
-        split = split_page(html, parts=jobs * _PARTS_PER_WORKER)
-    if split is None or len(split.parts) < 3:
-        print_page(job)
-        return
-    _ParallelPrint(job, split, jobs, progress or (lambda done, total: None)).run()
+        split = split_page(html)
+    if split is not None and len(split.parts) >= 3:
+        try:
+            _ParallelPrint(job, split, jobs, progress or (lambda done, total: None)).run()
+            return
+        except _Unsettled:
+            pass  # rare: page numbers that keep moving a line; the single pass settles them
+    print_page(job)
 
 
 def _identifier(html: str) -> bytes:
     """The PDF /ID from the page printed: the same page (SOURCE_DATE_EPOCH fixes its
     dates) gives the same bytes, a changed one a new identifier."""
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
+class _Unsettled(Exception):
+    """The parts with page numbers kept changing their page count."""
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -134,7 +141,7 @@ class _ParallelPrint:
         numbered = [i for i, part in enumerate(self.split.parts) if part.numbered]
         for _ in range(_ATTEMPTS):
             pages = _anchor_pages(self.split, facts)
-            pieces = _margin_pieces(facts, self.jobs, self.split.head)
+            pieces = _margin_pieces(facts, self.split.head)
             futures = {self._print_part(pool, i, pages): ("part", i) for i in numbered}
             futures.update({pool.submit(print_margins, self._job(self.split.head,
                                                                  self._margins_pdf(k)), piece):
@@ -145,7 +152,7 @@ class _ParallelPrint:
                 facts[index] = printed["part", index]
             if not moved:
                 return [printed["margins", k] for k in range(len(pieces))]
-        raise RuntimeError("the page numbers of the table of contents did not settle")
+        raise _Unsettled()
 
     def _print_part(self, pool: ProcessPoolExecutor, index: int, pages: dict[str, int]):
         html = self.split.parts[index].with_pages(pages, self.placeholder)
@@ -173,13 +180,12 @@ class _ParallelPrint:
         return self.temp / f"margins-{index:04d}.pdf"
 
 
-def _margin_pieces(facts: list[PartFacts], jobs: int, head: str) -> list[MarginPiece]:
+def _margin_pieces(facts: list[PartFacts], head: str) -> list[MarginPiece]:
     """The handbook's pages in a few pieces for the running headers and footers, each
     with the string values set before it. One piece when the CSS styles the total page
     count (``counter(pages, upper-roman)``), which a piece cannot write as a plain number."""
     pages = [page for part in facts for page in part.pages]
-    count = 1 if _STYLED_TOTAL.search(head) else max(1, min(jobs * 2, len(pages) // 20))
-    size = -(-len(pages) // count)
+    size = len(pages) if _STYLED_TOTAL.search(head) else _MARGIN_PAGES
     pieces, carried = [], {}
     for start in range(0, len(pages), size):
         pieces.append(MarginPiece(pages=pages[start:start + size], first=start + 1,

@@ -45,7 +45,7 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
         sources.extend(overlays)
         over = [page for overlay in overlays for page in overlay.pages]
         for page, running in zip(out.pages, over, strict=True):
-            page.add_overlay(running)
+            _draw_over(out, page, running)
         all_margins = PartFacts(pages=[page for piece in margin_facts for page in piece.pages],
                                 fonts=[use for piece in margin_facts for use in piece.fonts])
         unify_fonts(out, _in_drawing_order(facts, all_margins), faces_dir)
@@ -59,6 +59,41 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
     finally:
         for source in sources:
             source.close()
+
+
+def _draw_over(out: pikepdf.Pdf, page: pikepdf.Page, running: pikepdf.Page) -> None:
+    """Append the running headers and footers to the page's content stream, as the single
+    pass draws them (one stream compresses better than a form per page), their resources
+    added to the page's. Where a resource name means something else on the two sides, the
+    running page is laid over as a form XObject instead."""
+    ours = page.obj.Resources
+    additions = []
+    for category, entries in running.obj.get("/Resources", pikepdf.Dictionary()).items():
+        mine = ours.get(category, pikepdf.Dictionary())
+        for name, value in entries.items():
+            if name not in mine:
+                additions.append((category, name, value))
+            elif not _same_by_name(category, name):
+                page.add_overlay(running)
+                return
+    for category, name, value in additions:
+        if category not in ours:
+            ours[category] = pikepdf.Dictionary()
+        if not value.is_indirect:
+            value = running.obj.owner.make_indirect(value)
+        ours[category][name] = out.copy_foreign(value)
+    page.contents_coalesce()
+    running.contents_coalesce()
+    content = page.obj.Contents.read_bytes()
+    page.obj.Contents = out.make_stream(
+        b"q\n" + content + b"\nQ\n" + running.obj.Contents.read_bytes())
+
+
+def _same_by_name(category: str, name: str) -> bool:
+    """Whether WeasyPrint gives this resource its name from what it is: fonts (named by
+    their description), opacity states (``A0.5``) and its standard colour spaces."""
+    return (category == "/Font" or category == "/ColorSpace"
+            or (category == "/ExtGState" and name[1:2] in ("A", "a")))
 
 
 def _in_drawing_order(parts: list[PartFacts], margins: PartFacts) -> list[FontUse]:

@@ -73,9 +73,11 @@ class Split:
     head: str              # the <head> element, for the page of running headers and footers
 
 
-def split_page(page: str, *, parts: int) -> Split | None:
-    """Cut ``page`` into about ``parts`` parts at its split marks, or ``None`` when it
-    cannot be cut (no marks, or CSS whose result depends on earlier pages)."""
+def split_page(page: str, *, parts: int = 12, max_weight: int = 8000) -> Split | None:
+    """Cut ``page`` into about ``parts`` parts of at most about ``max_weight`` elements
+    (about 100 pages) at its split marks, or ``None`` when it cannot be cut (no marks, or
+    CSS whose result depends on earlier pages). The cut depends on the page only, not on
+    the machine, so that a build is reproducible anywhere."""
     root = lxml.html.document_fromstring(page)
     styles = root.findall(".//style")
     css = "\n".join(style.text or "" for style in styles)
@@ -94,7 +96,7 @@ def split_page(page: str, *, parts: int) -> Split | None:
     segments = _segments(order, ends, marks, body)
     all_ids = {el.get("id") for el in body.iter() if isinstance(el.tag, str) and el.get("id")}
     built = [_build_part(root, body, order, ends, lo, hi, all_ids)
-             for lo, hi in _group(segments, body, order, parts)]
+             for lo, hi in _group(segments, body, order, parts, max_weight)]
     head = lxml.html.tostring(root.find("head"), encoding="unicode")
     return Split(parts=built, head=head)
 
@@ -161,12 +163,13 @@ def _style_rules(rules):
                 rule.content, skip_comments=True, skip_whitespace=True))
 
 
-def _group(segments: list[tuple[int, int]], body, order, parts: int) -> list[tuple[int, int]]:
+def _group(segments: list[tuple[int, int]], body, order, parts: int,
+           max_weight: int) -> list[tuple[int, int]]:
     """Consecutive segments joined into parts of about equal work; a segment with page
     numbers of other parts stays alone, as it is printed twice."""
     numbered = {order[el] for el in body.iter() if el.get(PAGE_ATTRIBUTE) is not None}
     total = segments[-1][1] - segments[0][0]
-    target = max(total // max(parts, 1), 1)
+    target = max(min(total // max(parts, 1), max_weight), 1)
     groups: list[tuple[int, int]] = []
     for lo, hi in segments:
         alone = any(lo <= index < hi for index in numbered)
