@@ -31,6 +31,7 @@ from pathlib import Path
 
 from ..document import Document
 from .html import builtin_templates
+from .pdf_join import join_parts
 from .pdf_parts import (
     MarginPiece,
     PartFacts,
@@ -102,6 +103,9 @@ class _Unsettled(Exception):
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Workers forked from a small server process that has WeasyPrint loaded: they start
     fast and do not carry a copy of this process's memory."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+        return ProcessPoolExecutor(max_workers=jobs,
+                                   mp_context=multiprocessing.get_context("spawn"))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["handbook.write.pdf_parts"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
@@ -127,8 +131,6 @@ class _ParallelPrint:
             printed = self._gather({self._print_part(pool, i, {}): i for i in heaviest_first})
             facts = [printed[i] for i in range(len(parts))]
             margins = self._number(pool, facts)
-            from .pdf_join import join_parts
-
             join_parts([self._part_pdf(i) for i in range(len(parts))], facts,
                        [part.anchors for part in parts],
                        [self._margins_pdf(k) for k in range(len(margins))], margins,
@@ -162,10 +164,15 @@ class _ParallelPrint:
         """The results of ``futures`` by their keys, reporting progress as they come."""
         self.total += len(futures)
         results = {}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            self.done += 1
-            self.progress(self.done, self.total)
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                self.done += 1
+                self.progress(self.done, self.total)
+        except BaseException:
+            for future in futures:  # fail now, not after every part is printed
+                future.cancel()
+            raise
         return results
 
     def _job(self, html: str, target: Path) -> PrintJob:

@@ -2,7 +2,7 @@
 
 The pages are copied as they are (qpdf, through pikepdf, copies without parsing content
 streams). Then what no part could write alone is added: the running headers and footers
-(a page of them laid over each page), one copy of each font (pdf_fonts), the named
+(each page's drawn at the end of its content), one copy of each font (pdf_fonts), the named
 destinations of every anchor (from the part that holds it, not from a part's stub), the
 bookmark outline (WeasyPrint's own tree-building over all pages, so levels nest across
 parts), and the document information.

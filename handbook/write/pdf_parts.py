@@ -1,9 +1,9 @@
 """Printing one part of the page, or the running headers and footers, in a worker process.
 
 A part is printed without its page-margin boxes: their page numbers ("3 / 120") and running
-strings depend on every part before it. Once all parts are printed, ``print_margins`` prints
-a page of empty pages with the same @page rules, the same page names and the same string
-assignments as the parts' pages, which pdf_join lays over them. Each worker also reports
+strings depend on every part before it. Once all parts are printed, ``print_margins`` prints,
+in pieces, empty pages with the same @page rules, the same page names and the same string
+assignments as the parts' pages, which pdf_join draws over them. Each worker also reports
 what the join needs and a part's PDF does not say: page geometry, anchors, bookmarks with
 their levels, and the fonts used (so that the join embeds each font once).
 """
