@@ -43,7 +43,7 @@ from .pdf_parts import (
 )
 from .pdf_split import Split, split_page
 
-__all__ = ["RefusedResource", "workers", "write_pdf"]
+__all__ = ["RefusedResource", "write_pdf"]
 
 # Below this much HTML the single pass is as fast as starting the workers (about 35 pages).
 PARALLEL_FROM = 150_000
@@ -54,7 +54,7 @@ _STYLED_TOTAL = re.compile(r"counter\(\s*pages\s*,")
 Progress = Callable[[int, int], None]
 
 
-def workers() -> int:
+def _workers() -> int:
     """The cores this process may use."""
     try:
         return len(os.sched_getaffinity(0))
@@ -75,7 +75,7 @@ def write_pdf(document: Document, html: str, target: Path, *, root: Path | None 
     job = PrintJob(html=html, target=Path(target), allowed=allowed,
                    base_url=(Path(root).resolve().as_uri() + "/") if root is not None else None,
                    identifier=_identifier(html))
-    jobs = jobs or workers()
+    jobs = jobs or _workers()
     split = None
     if single_pass is None:
         single_pass = jobs < 2 or len(html) < PARALLEL_FROM

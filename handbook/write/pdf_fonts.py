@@ -203,6 +203,16 @@ def _merge_uses(uses: list[FontUse]) -> dict[str, FontUse]:
     return merged
 
 
+def _first_visit(obj, seen: set) -> bool:
+    """False for an indirect object already in ``seen`` (which it is then added to)."""
+    if not obj.is_indirect:
+        return True
+    if obj.objgen in seen:
+        return False
+    seen.add(obj.objgen)
+    return True
+
+
 def _font_entries(pdf: pikepdf.Pdf) -> dict[str, list[tuple[pikepdf.Dictionary, object]]]:
     """Every (/Font resource dictionary, font) pair reachable from the pages, by key.
 
@@ -215,19 +225,15 @@ def _font_entries(pdf: pikepdf.Pdf) -> dict[str, list[tuple[pikepdf.Dictionary, 
 
     def visit_owner(owner) -> None:
         # An object that may carry /Resources: page, form, pattern, Type 3 font.
-        if owner.is_indirect:
-            if owner.objgen in seen_owners:
-                return
-            seen_owners.add(owner.objgen)
+        if not _first_visit(owner, seen_owners):
+            return
         resources = owner.get("/Resources")
         if isinstance(resources, pikepdf.Dictionary):
             visit_resources(resources)
 
     def visit_resources(resources) -> None:
-        if resources.is_indirect:
-            if resources.objgen in seen_resources:
-                return
-            seen_resources.add(resources.objgen)
+        if not _first_visit(resources, seen_resources):
+            return
         fonts = resources.get("/Font")
         if isinstance(fonts, pikepdf.Dictionary):
             for name in list(fonts.keys()):
