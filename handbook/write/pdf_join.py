@@ -43,9 +43,10 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
                 out.pages.extend(source.pages)
         overlays = [pikepdf.open(path) for path in margins]
         sources.extend(overlays)
-        over = [page for overlay in overlays for page in overlay.pages]
-        for page, running in zip(out.pages, over, strict=True):
-            _draw_over(out, page, running)
+        over = [(page, overlay) for overlay in overlays for page in overlay.pages]
+        merged: dict[tuple, bool] = {}
+        for page, (running, overlay) in zip(out.pages, over, strict=True):
+            _draw_over(out, page, running, overlay, merged)
         all_margins = PartFacts(pages=[page for piece in margin_facts for page in piece.pages],
                                 fonts=[use for piece in margin_facts for use in piece.fonts])
         unify_fonts(out, _in_drawing_order(facts, all_margins), faces_dir)
@@ -61,32 +62,45 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
             source.close()
 
 
-def _draw_over(out: pikepdf.Pdf, page: pikepdf.Page, running: pikepdf.Page) -> None:
+def _draw_over(out: pikepdf.Pdf, page: pikepdf.Page, running: pikepdf.Page,
+               overlay: pikepdf.Pdf, merged: dict[tuple, bool]) -> None:
     """Append the running headers and footers to the page's content stream, as the single
-    pass draws them (one stream compresses better than a form per page), their resources
-    added to the page's. Where a resource name means something else on the two sides, the
-    running page is laid over as a form XObject instead."""
-    ours = page.obj.Resources
-    additions = []
-    for category, entries in running.obj.get("/Resources", pikepdf.Dictionary()).items():
-        mine = ours.get(category, pikepdf.Dictionary())
-        for name, value in entries.items():
-            if name not in mine:
-                additions.append((category, name, value))
-            elif not _same_by_name(category, name):
-                page.add_overlay(running)
-                return
-    for category, name, value in additions:
-        if category not in ours:
-            ours[category] = pikepdf.Dictionary()
-        if not value.is_indirect:
-            value = running.obj.owner.make_indirect(value)
-        ours[category][name] = out.copy_foreign(value)
+    pass draws them (one stream compresses better than a form per page). Where a resource
+    name means something else on the two sides, the running page is laid over as a form
+    XObject instead. ``merged`` remembers each pair of resource dictionaries (shared by a
+    part's pages, and by a piece's) already merged, or found not to merge."""
+    ours, theirs = page.obj.Resources, running.obj.get("/Resources", pikepdf.Dictionary())
+    pair = (ours.objgen, theirs.objgen)
+    if pair not in merged or not ours.is_indirect or not theirs.is_indirect:
+        merged[pair] = _merge_resources(out, ours, theirs, overlay)
+    if not merged[pair]:
+        page.add_overlay(running)
+        return
     page.contents_coalesce()
     running.contents_coalesce()
     content = page.obj.Contents.read_bytes()
     page.obj.Contents = out.make_stream(
         b"q\n" + content + b"\nQ\n" + running.obj.Contents.read_bytes())
+
+
+def _merge_resources(out: pikepdf.Pdf, ours, theirs, owner: pikepdf.Pdf) -> bool:
+    """Add the running page's resources to the page's; False, changing nothing, where a
+    name is taken on both sides by what may be different things."""
+    additions = []
+    for category, entries in theirs.items():
+        mine = ours.get(category, pikepdf.Dictionary())
+        for name, value in entries.items():
+            if name not in mine:
+                additions.append((category, name, value))
+            elif not _same_by_name(category, name):
+                return False
+    for category, name, value in additions:
+        if category not in ours:
+            ours[category] = pikepdf.Dictionary()
+        if not value.is_indirect:
+            value = owner.make_indirect(value)
+        ours[category][name] = out.copy_foreign(value)
+    return True
 
 
 def _same_by_name(category: str, name: str) -> bool:
