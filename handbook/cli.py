@@ -125,9 +125,10 @@ def _describe_output(path: Path) -> str:
     """Size, and pages for a PDF: what a person checks before sending a file on."""
     size = _size(path.stat().st_size)
     if path.suffix == ".pdf":
-        from pypdf import PdfReader
+        import pikepdf
 
-        pages = len(PdfReader(path).pages)
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
         return f"{size}, {_plural(pages, 'page')}"
     return size
 

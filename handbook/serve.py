@@ -22,7 +22,7 @@ from pathlib import Path
 from .build import BuildRequest, build_document
 from .errors import ContentError, HandbookError
 from .write.html import render_html
-from .write.html_cache import PageCache
+from .write.html.cache import PageCache
 
 __all__ = ["Preview", "PreviewServer"]
 

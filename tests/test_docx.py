@@ -25,9 +25,9 @@ from handbook import orgchart
 from handbook.document import Document, resolve
 from handbook.style import MM
 from handbook.validate import load_handbook
-from handbook.write import docx_xml
+from handbook.write.docx import oxml as docx_xml
 from handbook.write.docx import write_docx
-from handbook.write.reference_docx import reference_docx_bytes
+from handbook.write.docx.reference import reference_docx_bytes
 
 from .conftest import EXAMPLES, FIXTURES, ROOT
 
@@ -301,15 +301,12 @@ def test_chart_pages_as_pictures_in_landscape_sections(handbook_dir, tmp_path, m
         landscape: bool
         size: tuple[int, int]
 
-    def to_png(page, lang=None, dpi=200):
-        buffer = io.BytesIO()
-        Image.new("RGB", tuple(v * dpi // 72 for v in page.size), "white").save(buffer, "PNG")
-        return buffer.getvalue()
-
     def to_svg(page, lang=None):
-        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{page.size[0]}pt"/>'
+        width, height = page.size
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" '
+                f'height="{height}pt" viewBox="0 0 {width} {height}">'
+                f'<rect x="10" y="10" width="{width - 20}" height="{height - 20}"/></svg>')
 
-    monkeypatch.setattr(orgchart, "to_png", to_png, raising=False)
     monkeypatch.setattr(orgchart, "to_svg", to_svg, raising=False)
     handbook, _ = load_handbook(handbook_dir.root)
     document = resolve(handbook, chart_pages=False)
@@ -334,6 +331,13 @@ def test_chart_pages_as_pictures_in_landscape_sections(handbook_dir, tmp_path, m
     assert orientations[:3] == [None, "landscape", None]
     caption = document.labels.fmt("org_department_chart", name="Customer Service")
     assert caption in _texts(body, ".//w:p")
+    pngs = [n for n in result.names() if n.startswith("word/media/") and n.endswith(".png")]
+    with zipfile.ZipFile(target) as package:
+        sizes = [Image.open(io.BytesIO(package.read(n))) for n in pngs]
+    expected = [(300, 200), (1400, 500)]  # points, at 200 dpi
+    for image, (width, height) in zip(sorted(sizes, key=lambda i: i.width), expected, strict=True):
+        assert image.size == pytest.approx((width * 200 / 72, height * 200 / 72), abs=1)
+    assert all(image.info["dpi"][0] == pytest.approx(200, abs=0.01) for image in sizes)
 
 
 @pytest.mark.skipif(not CHARTS, reason="the org-chart engine is not there yet")
@@ -367,7 +371,7 @@ def test_identical_input_gives_identical_bytes(built, tmp_path):
 def test_shipped_reference_docx_is_the_script_output():
     shipped = ROOT / "templates" / "reference.docx"
     assert shipped.read_bytes() == reference_docx_bytes(), (
-        "run: python -m handbook.write.reference_docx templates/reference.docx")
+        "run: python -m handbook.write.docx.reference templates/reference.docx")
     names = {s.name for s in docx.Document(str(shipped)).styles}
     assert {"Title", "Subtitle", "Heading 1", "Heading 3", "List Number", "List Bullet",
             "Caption", "TOC Heading", "Table Grid", "Handbook Table"} <= names

@@ -21,7 +21,8 @@ from lxml import html as lxml_html
 from handbook import orgchart
 from handbook.document import Document, resolve
 from handbook.validate import load_handbook
-from handbook.write.html import BLOCKS, render_html
+from handbook.write.html import render_html
+from handbook.write.html.render import BLOCKS
 
 from .conftest import EXAMPLES, FIXTURES
 
@@ -169,7 +170,7 @@ def test_brand_colours_reach_the_page_as_css_variables(pages):
 
 
 def test_block_names_are_in_the_template():
-    from handbook.write.html import builtin_templates
+    from handbook.write.html.render import builtin_templates
 
     source = (builtin_templates() / "handbook.html.j2").read_text(encoding="utf-8")
     for block in BLOCKS:
@@ -290,7 +291,7 @@ def test_template_edits_are_seen_by_a_cached_environment(tmp_path):
     """Environments are cached per template directory; a changed template still counts."""
     import time as _time
 
-    from handbook.write.html import environment
+    from handbook.write.html.render import environment
 
     own = tmp_path / "templates"
     own.mkdir()

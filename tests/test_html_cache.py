@@ -11,8 +11,8 @@ import pytest
 
 from handbook.build import BuildRequest, build_document
 from handbook.write.html import render_html
-from handbook.write.html_assets import image_uri
-from handbook.write.html_cache import PageCache
+from handbook.write.html.assets import image_uri
+from handbook.write.html.cache import PageCache
 
 WAREHOUSE = """
   - id: warehouse

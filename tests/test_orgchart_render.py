@@ -1,4 +1,4 @@
-"""Org-chart output: SVG with real, escaped, styled text; PNG at print resolution without tofu."""
+"""Org-chart output: SVG with real, escaped, styled text; its PNG at print resolution, no tofu."""
 
 from __future__ import annotations
 
@@ -8,19 +8,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from fontTools.ttLib import TTCollection
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from handbook.orgchart import (
     ChartNode,
     FontNotFoundError,
     layout_chart,
     plan_charts,
-    to_png,
     to_svg,
 )
 from handbook.orgchart import fonts as chart_fonts
 from handbook.orgchart.fonts import find_face
-from handbook.orgchart.png import _font as png_font
+from handbook.write.docx.images import rasterize
 
 from .test_orgchart_paginate import A4, traditional_org
 
@@ -108,7 +107,7 @@ def test_svg_of_a_page_is_sized_to_the_page():
 
 def test_png_is_a_print_resolution_image_with_content(tc_layout):
     _, layout = tc_layout
-    png = to_png(layout, lang="zh-Hant", dpi=200)
+    png = rasterize([to_svg(layout, lang="zh-Hant").encode()], 200)[0]
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert image.info["dpi"][0] == pytest.approx(200, abs=0.01)
@@ -120,20 +119,22 @@ def test_png_is_a_print_resolution_image_with_content(tc_layout):
 
 
 def test_png_draws_cjk_text_without_tofu():
-    """Every character is drawn with a real glyph of the PNG's face, not the missing-glyph box."""
+    """Every character is drawn with a real glyph, not the missing-glyph box."""
     title = "倉儲物流經理（CRM）總監 3/5 缺"
     face = find_face("zh-Hant", bold=True)
     cmap = TTCollection(face.path, lazy=True).fonts[face.index].getBestCmap()
     assert all(ord(c) in cmap for c in title)
-    font = png_font("zh-Hant", True, 28.0)
 
-    def glyph(char: str) -> bytes:
-        image = Image.new("L", (40, 40))
-        ImageDraw.Draw(image).text((4, 4), char, font=font, fill=255)
-        return image.tobytes()
+    def svg(char: str) -> bytes:
+        return ('<svg xmlns="http://www.w3.org/2000/svg" width="30pt" height="30pt">'
+                '<text x="3" y="24" font-size="22" font-weight="bold" '
+                f'font-family="Noto Sans CJK TC">{char}</text></svg>').encode()
 
-    tofu = glyph("\U000f0000")
-    assert all(glyph(c) != tofu for c in title if c != " ")
+    chars = [c for c in title if c != " "]
+    glyphs = rasterize([svg(c) for c in [*chars, "\U000f0000"]], 200)
+    *drawn, tofu = (Image.open(io.BytesIO(png)).tobytes() for png in glyphs)
+    assert all(glyph != tofu for glyph in drawn)
+    assert len(set(drawn)) == len(set(chars)), "each character has its own glyph"
 
 
 def test_faces_are_chosen_by_family_name_for_each_language():

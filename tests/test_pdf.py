@@ -22,7 +22,8 @@ import pytest
 from handbook import orgchart
 from handbook.document import Document, resolve
 from handbook.validate import load_handbook
-from handbook.write.html import TemplateProblem, render_html
+from handbook.write.html import render_html
+from handbook.write.html.render import TemplateProblem
 from handbook.write.pdf import RefusedResource, write_pdf
 
 from .conftest import EXAMPLES, FIXTURES

@@ -21,7 +21,7 @@ import pikepdf
 import pytest
 from PIL import Image, ImageChops
 
-from handbook.write.pdf_fonts import FontUse, font_uses, unify_fonts
+from handbook.write.pdf.fonts import FontUse, font_uses, unify_fonts
 
 NOTO = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 pytestmark = [

@@ -16,10 +16,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from handbook.write import pdf as pdf_module
 from handbook.write.html import render_html
+from handbook.write.pdf import printer as pdf_module
 from handbook.write.pdf import write_pdf
-from handbook.write.pdf_split import PAGE_ATTRIBUTE, split_page
+from handbook.write.pdf.split import PAGE_ATTRIBUTE, split_page
 
 from .conftest import ROOT
 from .test_pdf import EPOCH, document_for

@@ -2,11 +2,11 @@
 
 The Document stage adapts roles and departments to `ChartNode` and `ChartDepartment`;
 `plan_charts` decides which charts fit the page (one full chart, or an overview and one chart
-per department), `layout_chart` places the boxes (pure geometry, in points), and `to_svg` /
-`to_png` draw a layout or a planned page for the HTML/PDF and Word writers.
+per department), `layout_chart` places the boxes (pure geometry, in points), and `to_svg`
+draws a layout or a planned page for every writer (the Word writer rasterises that SVG).
 
 Stages: `measure` (font metrics, wrapping) → `layout` (units on the tidy tree of `tidy`,
-dotted lines by `route`) → `paginate` → `svg` / `png`.
+dotted lines by `route`) → `paginate` → `svg`.
 """
 
 from .content import DEFAULT_STYLE, Style
@@ -24,7 +24,6 @@ from .model import (
     Text,
 )
 from .paginate import overview_nodes, plan_charts
-from .png import to_png
 from .svg import to_svg
 
 __all__ = [
@@ -43,6 +42,5 @@ __all__ = [
     "layout_chart",
     "overview_nodes",
     "plan_charts",
-    "to_png",
     "to_svg",
 ]

@@ -33,7 +33,7 @@ def bookmark_pages(docx: Path, *, timeout: float = 600) -> dict[str, int] | None
     soffice = find_soffice()
     if soffice is None:
         return None
-    from pypdf import PdfReader
+    import pikepdf
 
     with tempfile.TemporaryDirectory(prefix="handbook-pages-") as work:
         work_dir = Path(work)
@@ -48,18 +48,32 @@ def bookmark_pages(docx: Path, *, timeout: float = 600) -> dict[str, int] | None
                            env={**os.environ, "HOME": work})
         except (OSError, subprocess.SubprocessError):
             return None
-        pdf = work_dir / "handbook.pdf"
-        if not pdf.is_file():
+        pdf_path = work_dir / "handbook.pdf"
+        if not pdf_path.is_file():
             return None
-        reader = PdfReader(pdf)
-        pages = {}
-        for name, destination in reader.named_destinations.items():
-            try:
-                pages[str(name).lstrip("/")] = reader.get_destination_page_number(
-                    destination) + 1
-            except (KeyError, ValueError, TypeError):
-                continue
-        return pages
+        with pikepdf.open(pdf_path) as pdf:
+            return _destination_pages(pdf)
+
+
+def _destination_pages(pdf) -> dict[str, int]:
+    """Named destination → 1-based page, from the name tree or the older /Dests dictionary."""
+    import pikepdf
+
+    numbers = {page.objgen: index for index, page in enumerate(pdf.pages, 1)}
+    names = pdf.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        entries = pikepdf.NameTree(names.Dests).items()
+    else:
+        entries = pdf.Root.get("/Dests", pikepdf.Dictionary()).items()
+    pages = {}
+    for name, destination in entries:
+        if isinstance(destination, pikepdf.Dictionary):
+            destination = destination.get("/D")
+        if isinstance(destination, pikepdf.Array) and len(destination):
+            page = numbers.get(destination[0].objgen)
+            if page is not None:
+                pages[str(name).lstrip("/")] = page
+    return pages
 
 
 def fill_page_numbers(writer, target: Path) -> bool:
@@ -67,7 +81,7 @@ def fill_page_numbers(writer, target: Path) -> bool:
 
     Returns whether page numbers were written (False without LibreOffice).
     """
-    from . import docx_xml as x
+    from . import oxml as x
 
     exported = bookmark_pages(target)
     if not exported:

@@ -18,8 +18,8 @@ from docx.opc.packuri import PackURI
 from docx.oxml.parser import parse_xml
 from docx.parts.hdrftr import FooterPart, HeaderPart
 
-from ..document import Document
-from . import docx_xml as x
+from ...document import Document
+from . import oxml as x
 
 __all__ = ["Section", "Sections"]
 

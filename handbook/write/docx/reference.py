@@ -1,6 +1,6 @@
 """Make ``templates/reference.docx``: the Word styles every DOCX handbook is laid out with.
 
-Run ``python -m handbook.write.reference_docx templates/reference.docx``. The file is built
+Run ``python -m handbook.write.docx.reference templates/reference.docx``. The file is built
 from the definitions below, not copied from an office suite, so it is small, reproducible
 (fixed zip dates, fixed order: the same bytes on every run) and free of Japanese theme
 fonts. A user restyles every handbook by editing the styles in this file in Word (or by
@@ -416,5 +416,5 @@ def write_reference_docx(target: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover - a maintenance command
     if len(sys.argv) != 2:
-        sys.exit("usage: python -m handbook.write.reference_docx templates/reference.docx")
+        sys.exit("usage: python -m handbook.write.docx.reference templates/reference.docx")
     write_reference_docx(Path(sys.argv[1]))

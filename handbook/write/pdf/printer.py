@@ -1,21 +1,11 @@
-"""The PDF handbook: the HTML page printed by WeasyPrint (print media).
+"""Running the print: one pass for a small page, else parts on every core, then the join.
 
-Everything that differs on paper — page size, running header and footer, page breaks,
-bookmarks, TOC page numbers — is CSS in the page itself. This module adds only what
-WeasyPrint needs around it: a URL fetcher that reads nothing outside the handbook and the
-built-in templates (no network), a stable PDF identifier for reproducible builds, and, for
-a big handbook, printing in parallel:
-
-1. the page is cut into parts at the marks of elements that start a page (pdf_split);
-2. every core prints parts, without their running headers and footers (pdf_parts);
-3. the parts that show page numbers of other parts (TOC, index) are printed again once
-   those numbers are known, while a worker prints the running headers and footers of all
-   pages on otherwise empty pages;
-4. the PDFs are joined, the headers laid over the pages, each font embedded once, and
-   destinations, bookmarks and metadata written for the whole (pdf_join).
-
-The result has the pages, text, links, bookmarks and metadata of the single pass
-(``single_pass=True``, also used when a page cannot be cut or is small).
+``write_pdf`` adds what WeasyPrint needs around the page: a URL fetcher that reads nothing
+outside the handbook and the built-in templates (no network) and a stable PDF identifier
+for reproducible builds. For a big page it cuts the parts (``split``), prints them in a
+process pool, heaviest first, with placeholder numbers, prints the numbered parts (TOC,
+index) again with the real numbers while the running headers print in pieces, repeats that
+if a page count moved (at most ``_ATTEMPTS`` times, then one pass), and joins (``join``).
 """
 
 from __future__ import annotations
@@ -29,21 +19,20 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from ..document import Document
-from .html import builtin_templates
-from .pdf_join import join_parts
-from .pdf_parts import (
+from ...document import Document
+from ..html.render import builtin_templates
+from .join import join_parts
+from .parts import (
     MarginPiece,
     PartFacts,
     PrintJob,
-    RefusedResource,
     print_margins,
     print_page,
     print_part,
 )
-from .pdf_split import Split, split_page
+from .split import Split, split_page
 
-__all__ = ["RefusedResource", "write_pdf"]
+__all__ = ["write_pdf"]
 
 # Below this much HTML the single pass is as fast as starting the workers (about 35 pages).
 PARALLEL_FROM = 150_000
@@ -107,7 +96,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=jobs,
                                    mp_context=multiprocessing.get_context("spawn"))
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["handbook.write.pdf_parts"])
+    context.set_forkserver_preload(["handbook.write.pdf.parts"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 

@@ -25,8 +25,8 @@ import jinja2
 from jinja2.runtime import Context, missing
 from markupsafe import Markup
 
-from .. import orgchart
-from ..document import (
+from ... import orgchart
+from ...document import (
     Columns,
     DutyRow,
     KpiRow,
@@ -36,10 +36,10 @@ from ..document import (
     StaffRow,
     TocEntry,
 )
-from ..labels import Labels
-from ..markdown import Markdown
-from ..style import FontFace, Style
-from .html_assets import ChartFigure
+from ...labels import Labels
+from ...markdown import Markdown
+from ...style import FontFace, Style
+from .assets import ChartFigure
 
 __all__ = ["PageCache", "TracingContext", "untraceable"]
 

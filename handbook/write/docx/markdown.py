@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..markdown import Markdown, safe_link
-from . import docx_xml as x
+from ...markdown import Markdown, safe_link
+from . import oxml as x
 
 __all__ = ["MarkdownRenderer"]
 

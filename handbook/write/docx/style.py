@@ -20,9 +20,9 @@ from docx.opc.part import Part
 from docx.oxml.parser import parse_xml
 from docx.parts.numbering import NumberingPart
 
-from ..style import Style
-from . import docx_xml as x
-from .reference_docx import HEADING_STYLES, PALETTE, TINT
+from ...style import Style
+from . import oxml as x
+from .reference import HEADING_STYLES, PALETTE, TINT
 
 __all__ = ["LANGUAGE_TAGS", "STYLES_USED", "apply_style", "builtin_reference",
            "numbering_root", "open_reference", "tint"]

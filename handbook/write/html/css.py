@@ -15,8 +15,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..labels import Labels
-from ..style import Style
+from ...labels import Labels
+from ...style import Style
 
 __all__ = ["css_string", "css_values", "css_variables", "page_geometry", "page_of_content",
            "safe_css"]

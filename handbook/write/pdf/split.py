@@ -4,7 +4,7 @@ WeasyPrint lays a document out in one process, and layout is most of the time of
 handbook. The template marks the elements that always start a new printed page
 (``data-pdf-split``); the page cut just before such an element is laid out exactly as it
 is in the whole document, so each part can be printed in its own process and the PDFs
-joined afterwards (see pdf_join).
+joined afterwards (see join).
 
 What a part cannot know by itself is handled here, on the HTML:
 

@@ -2,7 +2,7 @@
 
 The pages are copied as they are (qpdf, through pikepdf, copies without parsing content
 streams). Then what no part could write alone is added: the running headers and footers
-(each page's drawn at the end of its content), one copy of each font (pdf_fonts), the named
+(each page's drawn at the end of its content), one copy of each font (fonts), the named
 destinations of every anchor (from the part that holds it, not from a part's stub), the
 bookmark outline (WeasyPrint's own tree-building over all pages, so levels nest across
 parts), and the document information.
@@ -19,8 +19,8 @@ from types import SimpleNamespace
 import pikepdf
 from weasyprint.document import Document as WeasyDocument
 
-from .pdf_fonts import FontUse, unify_fonts
-from .pdf_parts import PageFacts, PartFacts
+from .fonts import FontUse, unify_fonts
+from .parts import PageFacts, PartFacts
 
 __all__ = ["join_parts"]
 

@@ -15,7 +15,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markupsafe import Markup
 
-from ..markdown import Markdown
+from ...markdown import Markdown
 
 __all__ = ["MarkdownHtml"]
 

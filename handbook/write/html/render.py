@@ -17,12 +17,12 @@ from pathlib import Path
 
 import jinja2
 
-from .. import __version__
-from ..document import Document, TocEntry
-from ..errors import HandbookError, Location
-from .html_assets import chart_figures, image_uri, markdown_image
-from .html_cache import PageCache, TracingContext, untraceable
-from .html_css import (
+from ... import __version__
+from ...document import Document, TocEntry
+from ...errors import HandbookError, Location
+from .assets import chart_figures, image_uri, markdown_image
+from .cache import PageCache, TracingContext, untraceable
+from .css import (
     css_string,
     css_values,
     css_variables,
@@ -30,7 +30,7 @@ from .html_css import (
     page_of_content,
     safe_css,
 )
-from .html_markdown import MarkdownHtml
+from .markdown import MarkdownHtml
 
 __all__ = ["BLOCKS", "TEMPLATE", "TemplateProblem", "builtin_templates", "environment",
            "render_html", "toc_tree"]

@@ -3,7 +3,7 @@
 A part is printed without its page-margin boxes: their page numbers ("3 / 120") and running
 strings depend on every part before it. Once all parts are printed, ``print_margins`` prints,
 in pieces, empty pages with the same @page rules, the same page names and the same string
-assignments as the parts' pages, which pdf_join draws over them. Each worker also reports
+assignments as the parts' pages, which the join draws over them. Each worker also reports
 what the join needs and a part's PDF does not say: page geometry, anchors, bookmarks with
 their levels, and the fonts used (so that the join embeds each font once).
 """
@@ -22,8 +22,8 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from ..errors import HandbookError
-from .pdf_fonts import FontUse, font_uses
+from ...errors import HandbookError
+from .fonts import FontUse, font_uses
 
 __all__ = ["TOTAL_PAGES", "MarginPiece", "PageFacts", "PartFacts", "PrintJob",
            "RefusedResource", "print_margins", "print_page", "print_part"]

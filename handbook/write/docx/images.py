@@ -1,18 +1,23 @@
 """Pictures for the Word handbook: the org-chart pages and the logo, each as a PNG every
 reader shows plus, where there is one, the SVG that Word 2016 and later draw instead.
+
+The PNG is the SVG itself, drawn by the renderer that prints the PDF (WeasyPrint) and
+rasterised by pdfium: one drawing, the same fonts, antialiased. All the charts of a
+handbook are drawn in one WeasyPrint pass, a page each.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document import Document
+from ...document import Document
 
-__all__ = ["CHART_DPI", "Picture", "chart_images", "logo_image"]
+__all__ = ["CHART_DPI", "Picture", "chart_images", "logo_image", "rasterize"]
 
 CHART_DPI = 200
 _RASTER = {".png", ".jpg", ".jpeg", ".gif"}
@@ -30,14 +35,13 @@ class Picture:
 
 def chart_images(document: Document) -> Iterator[Picture]:
     """One picture per chart page, in the Document's order, captioned as in the PDF."""
-    from .. import orgchart
+    from ... import orgchart
 
     labels = document.labels
     departments = {d.id: d.name for d in document.departments}
-    for page in document.charts:
-        png = orgchart.to_png(page, lang=document.lang, dpi=CHART_DPI)
-        svg = orgchart.to_svg(page, lang=document.lang).encode("utf-8")
-        width_px, height_px = _png_size(png)
+    svgs = [orgchart.to_svg(page, lang=document.lang).encode("utf-8")
+            for page in document.charts]
+    for page, svg, png in zip(document.charts, svgs, rasterize(svgs, CHART_DPI), strict=True):
         department = getattr(page, "department", None)
         if getattr(page, "kind", "full") == "department" and department in departments:
             caption = labels.fmt("org_department_chart", name=departments[department])
@@ -49,8 +53,7 @@ def chart_images(document: Document) -> Iterator[Picture]:
         description = (labels.fmt("chart_alt", caption=caption,
                                   roles=labels["list_separator"].join(titles))
                        if titles else caption)
-        yield Picture(png, svg, width_px * 72 / CHART_DPI, height_px * 72 / CHART_DPI,
-                      caption, description)
+        yield Picture(png, svg, *_svg_size(svg), caption, description)
 
 
 def _chart_titles(page) -> list[str]:
@@ -102,17 +105,14 @@ def _raster(data: bytes) -> Picture | None:
 
 
 def _svg_logo(data: bytes) -> Picture | None:
-    from ..sanitize import UnsafeSvg, clean_svg
+    from ...sanitize import UnsafeSvg, clean_svg
 
     try:
         svg = clean_svg(data)
     except UnsafeSvg:
         return None
     width, height = _svg_size(svg)
-    png = _rasterize_svg(svg, width, height)
-    if png is None:
-        return None
-    return Picture(png, svg, width, height)
+    return Picture(rasterize([svg], 300, opaque=False)[0], svg, width, height)
 
 
 def _svg_size(svg: bytes) -> tuple[float, float]:
@@ -135,33 +135,39 @@ def _svg_size(svg: bytes) -> tuple[float, float]:
     return max(width, 1.0), max(height, 1.0)
 
 
-def _rasterize_svg(svg: bytes, width_pt: float, height_pt: float) -> bytes | None:
-    """A PNG of the SVG at 300 dpi, drawn by WeasyPrint and pdfium when they are there."""
-    try:
-        import pypdfium2
-        import weasyprint
-    except ImportError:
-        return None
-    import base64
+def rasterize(svgs: list[bytes], dpi: int, *, opaque: bool = True) -> list[bytes]:
+    """PNGs of ``svgs`` at ``dpi`` with the dpi recorded: on white (charts, as on paper), or
+    ``opaque=False`` keeping the SVG's transparency (a logo on a coloured ground).
 
-    source = base64.b64encode(svg).decode("ascii")
-    html = (f"<style>@page {{ size: {width_pt}pt {height_pt}pt; margin: 0 }}"
-            "body { margin: 0 } img { display: block; width: 100%; height: 100% }</style>"
-            f'<img src="data:image/svg+xml;base64,{source}">')
-    pdf = weasyprint.HTML(string=html).write_pdf()
+    Each SVG is a page of its own size in one WeasyPrint document (data: URIs only, so an
+    SVG reaches nothing outside itself), and pdfium draws the pages."""
+    if not svgs:
+        return []
+    import pypdfium2
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    pages, styles = [], ["body { margin: 0 } img { display: block; width: 100%; height: 100% }"]
+    for index, svg in enumerate(svgs):
+        width, height = _svg_size(svg)
+        styles.append(f"@page p{index} {{ size: {width:.3f}pt {height:.3f}pt; margin: 0 }}"
+                      f" .p{index} {{ page: p{index}; width: {width:.3f}pt;"
+                      f" height: {height:.3f}pt; break-before: page }}")
+        source = base64.b64encode(svg).decode("ascii")
+        pages.append(f'<div class="p{index}"><img src="data:image/svg+xml;base64,{source}">'
+                     "</div>")
+    html = f"<style>{' '.join(styles)}</style>{''.join(pages)}"
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
     document = pypdfium2.PdfDocument(pdf)
     try:
-        bitmap = document[0].render(scale=300 / 72, fill_color=(255, 255, 255, 0))
-        image = bitmap.to_pil()
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=False)
-        return buffer.getvalue()
+        ground = (255, 255, 255, 255 if opaque else 0)
+        return [_png(page.render(scale=dpi / 72, fill_color=ground).to_pil(), dpi, opaque)
+                for page in document]
     finally:
         document.close()
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
-    """Width and height in pixels from the PNG header."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("the org-chart renderer did not return a PNG")
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+def _png(image, dpi: int, opaque: bool) -> bytes:
+    buffer = io.BytesIO()
+    (image.convert("RGB") if opaque else image).save(buffer, format="PNG", dpi=(dpi, dpi))
+    return buffer.getvalue()

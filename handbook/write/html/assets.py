@@ -16,9 +16,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..document import Document
-from ..sanitize import UnsafeSvg, clean_svg
-from ..style import MM
+from ...document import Document
+from ...sanitize import UnsafeSvg, clean_svg
+from ...style import MM
 
 __all__ = ["ChartFigure", "chart_figures", "image_uri", "markdown_image", "regional_svg_fonts"]
 
@@ -93,7 +93,7 @@ def chart_figures(document: Document, values: dict[str, str],
 
 def _chart_svg(document: Document, page, index: int, colors: dict[str, str]) -> Markup:
     """One chart page as an inline SVG that fits its page below its headings."""
-    from .. import orgchart
+    from ... import orgchart
 
     style = document.style
     svg = orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colors)

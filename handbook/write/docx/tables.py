@@ -1,0 +1,289 @@
+"""The handbook's tables in Word: document control, revisions, a position's facts, duties,
+requirements and KPIs, a department's staffing, the indexes and the signature block.
+
+Each is sized to the current section's text width (a landscape section is wider), with
+fixed column widths that add up exactly, and header rows that repeat on every page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from ...document import DepartmentSection, Document, RoleRef, RoleSection
+from . import oxml as x
+from .markdown import MarkdownRenderer
+from .sections import Sections
+
+__all__ = ["Tables"]
+
+
+class Tables:
+    """Builds each table of one Document; ``label_fill`` shades the label cells."""
+
+    def __init__(self, document: Document, sections: Sections, markdown: MarkdownRenderer,
+                 numbering: x.Numbering, label_fill: str) -> None:
+        self.labels = document.labels
+        self.columns = document.columns
+        self.roles = {role.ref.id: role for role in document.roles}
+        self.sections = sections
+        self.markdown = markdown
+        self.numbering = numbering
+        self.label_fill = label_fill
+
+    def control(self, control: list[tuple[str, str]]):
+        """Document control on the cover: label, value."""
+        label = self._label_share([label for label, _ in control], 0.22)
+        widths = self._widths(label, 1 - label)
+        rows = [x.row([self._label_cell(label, widths[0]), self._cell(value, widths[1])])
+                for label, value in control]
+        return x.table(widths, rows, first_row=False, caption=self.labels["document_control"])
+
+    def revisions(self, revisions):
+        """The revision history, its changes in Markdown."""
+        labels = self.labels
+        spec = [("version", 0.1), ("revision_date", 0.14), ("revision_author", 0.14),
+                ("approved_by", 0.14), ("revision_changes", None)]
+        headers = [labels[key] for key, _ in spec]
+        widths = self._flex_widths([share for _, share in spec], headers)
+        rows = [self._header_row(headers, widths)]
+        for revision in revisions:
+            values = (revision.version, revision.date.isoformat(), revision.author or "",
+                      revision.approved_by or "")
+            cells = [self._cell(value, width)
+                     for value, width in zip(values, widths[:4], strict=True)]
+            cells.append(x.cell(self.markdown.blocks(revision.changes, in_table=True),
+                                widths[-1]))
+            rows.append(x.row(cells))
+        return x.table(widths, rows, caption=labels["revision_history"])
+
+    def signatures(self):
+        labels = self.labels
+        widths = self._widths(0.24, 0.46, 0.30)
+        headers = ["", labels["signature_name"], labels["signature_date"]]
+        rows = [self._header_row(headers, widths)]
+        for key in ("signature_employee", "signature_manager", "signature_hr"):
+            rows.append(x.row([self._label_cell(labels[key], widths[0]),
+                               self._cell("", widths[1]), self._cell("", widths[2])],
+                              height=700))
+        return x.table(widths, rows, caption=labels["signatures"])
+
+    def role_header(self, role: RoleSection):
+        """The position's facts as a form: label, value, label, value."""
+        labels, none = self.labels, self.labels["none"]
+        seats = f"{role.headcount} / {role.filled}"
+        if role.vacancies:
+            seats += labels.fmt("parenthetical",
+                                text=labels.fmt("vacant_short", n=role.vacancies))
+        department = x.hyperlink([x.run(role.department_name)],
+                                 anchor=x.bookmark_name(f"dept-{role.department_id}"))
+        facts = [
+            (labels["position"], [x.run(role.ref.title, bold=True)]),
+            (labels["code"], [x.run(role.ref.code or none)] if self.columns.code else None),
+            (labels["department"], [department]),
+            (labels["reports_to"], [self.role_link(role.reports_to)] if role.reports_to
+             else [x.run(none)]),
+            (labels["grade"], [x.run(role.grade)] if role.grade else None),
+            (labels["location"], [x.run(role.location)] if role.location else None),
+            (labels["employment_type"], [x.run(role.employment_type)]
+             if role.employment_type else None),
+            (f"{labels['headcount']} / {labels['filled']}", [x.run(seats)]),
+        ]
+        narrow = [(label, runs) for label, runs in facts if runs is not None]
+        wide = []
+        if role.dotted_line_to:
+            wide.append((labels["dotted_line_to"], self.role_links(role.dotted_line_to)))
+        wide.append((labels["direct_reports"], self.role_links(role.direct_reports)
+                     or [x.run(none)]))
+        label = self._label_share([label for label, _ in facts]
+                                  + [labels["dotted_line_to"], labels["direct_reports"]], 0.15)
+        widths = self._widths(label, 0.5 - label, label, 0.5 - label)
+        rest = sum(widths[1:])
+        rows = []
+        for start in range(0, len(narrow), 2):
+            pair = narrow[start:start + 2]
+            cells = []
+            for index, (label, runs) in enumerate(pair):
+                cells.append(self._label_cell(label, widths[2 * index]))
+                if len(pair) == 1:
+                    cells.append(x.cell([x.paragraph("TableText", runs)], rest, span=3))
+                else:
+                    cells.append(x.cell([x.paragraph("TableText", runs)], widths[2 * index + 1]))
+            rows.append(x.row(cells))
+        for label, runs in wide:
+            rows.append(x.row([self._label_cell(label, widths[0]),
+                               x.cell([x.paragraph("TableText", runs)], rest, span=3)]))
+        return x.table(widths, rows, first_row=False, caption=role.ref.title)
+
+    def duties(self, role: RoleSection):
+        labels, columns = self.labels, self.columns
+        spec = [("duty_number", 0.07, "center"), ("duty_text", None, None)]
+        spec += [("duty_share", 0.11, "center")] if columns.share else []
+        spec += [("duty_essential", 0.11, "center")] if columns.essential else []
+        spec += [("duty_frequency", 0.12, "center")] if columns.frequency else []
+        headers = [labels[key] for key, _, _ in spec]
+        widths = self._flex_widths([share for _, share, _ in spec], headers)
+        aligns = [align for _, _, align in spec]
+        rows = [self._header_row(headers, widths, aligns)]
+        for duty in role.duties:
+            values: list = [str(duty.number), self.markdown.inline(duty.text)]
+            if columns.share:
+                values.append(self._percent(duty.share))
+            if columns.essential:
+                values.append(labels["essential_yes" if duty.essential else "essential_no"])
+            if columns.frequency:
+                values.append(duty.frequency or "")
+            rows.append(self._row(values, widths, aligns))
+        return x.table(widths, rows, caption=labels["duties"])
+
+    def requirements(self, role: RoleSection):
+        keys = ("education", "experience", "skills", "certifications", "other_requirements")
+        label = self._label_share([self.labels[key] for key in keys], 0.15)
+        widths = self._widths(label, 1 - label)
+        rows = []
+        for label, values in role.requirements:
+            if len(values) == 1:
+                paragraphs = [x.text_paragraph("TableText", values[0])]
+            else:
+                bullets = (self.numbering.bullets, 0)
+                paragraphs = [x.paragraph("TableText", [x.run(value)], numbering=bullets)
+                              for value in values]
+            rows.append(x.row([self._label_cell(label, widths[0]),
+                               x.cell(paragraphs, widths[1])]))
+        return x.table(widths, rows, first_row=False, caption=self.labels["requirements"])
+
+    def kpis(self, role: RoleSection):
+        labels, columns = self.labels, self.columns
+        spec = [("duty_number", 0.07, "center"), ("kpi_name", None, None)]
+        spec += [("kpi_target", 0.2, "center")] if columns.kpi_target else []
+        spec += [("kpi_weight", 0.12, "center")] if columns.kpi_weight else []
+        headers = [labels[key] for key, _, _ in spec]
+        widths = self._flex_widths([share for _, share, _ in spec], headers)
+        aligns = [align for _, _, align in spec]
+        rows = [self._header_row(headers, widths, aligns)]
+        for number, kpi in enumerate(role.kpis, 1):
+            values = [str(number), kpi.name]
+            if columns.kpi_target:
+                values.append(kpi.target or "")
+            if columns.kpi_weight:
+                values.append(self._percent(kpi.weight))
+            rows.append(self._row(values, widths, aligns))
+        return x.table(widths, rows, caption=labels["kpis"])
+
+    def staffing(self, department: DepartmentSection):
+        """Positions with their seats, and the department's totals in the last row."""
+        labels, columns = self.labels, self.columns
+        spec = [("position", None, None)]
+        spec += [("code", 0.15, None)] if columns.code else []
+        spec += [("grade", 0.09, "center")] if columns.grade else []
+        spec += [("reports_to", 0.22, None), ("headcount", 0.09, "center"),
+                 ("filled", 0.09, "center"), ("vacancies", 0.09, "center")]
+        headers = [labels[key] for key, _, _ in spec]
+        widths = self._flex_widths([share for _, share, _ in spec], headers)
+        aligns = [align for _, _, align in spec]
+        rows = [self._header_row(headers, widths, aligns)]
+        for staff in department.staffing:
+            values: list = [[self.role_link(staff.role)]]
+            if columns.code:
+                values.append(staff.role.code or "")
+            if columns.grade:
+                values.append(staff.grade or "")
+            values.append([self.role_link(staff.reports_to)] if staff.reports_to else "")
+            values += [str(staff.headcount), str(staff.filled), str(staff.vacancies)]
+            rows.append(self._row(values, widths, aligns))
+        span = len(widths) - 3
+        totals = [x.cell([x.text_paragraph("TableText", labels["staffing_total"])],
+                         sum(widths[:span]), span=span)]
+        totals += [self._cell(str(value), width, "center")
+                   for value, width in zip(department.totals, widths[span:], strict=True)]
+        rows.append(x.row(totals))
+        return x.table(widths, rows, last_row=True, caption=labels["staffing"])
+
+    def index(self, refs: Iterable[RoleRef], *, code_first: bool):
+        """Positions with their department and a PAGEREF page number (filled on update)."""
+        labels = self.labels
+        keys = ["code", "position"] if code_first else ["position", "code"]
+        if not self.columns.code:
+            keys.remove("code")
+        keys += ["department", "page"]
+        shares = {"code": 0.18, "position": None, "department": 0.3, "page": 0.1}
+        headers = [labels[key] for key in keys]
+        widths = self._flex_widths([shares[key] for key in keys], headers)
+        aligns = ["center" if key == "page" else None for key in keys]
+        rows = [self._header_row(headers, widths, aligns)]
+        for ref in refs:
+            cells = {"position": [self.role_link(ref)], "code": ref.code or "",
+                     "department": self.roles[ref.id].department_name,
+                     "page": x.complex_field(f"PAGEREF {x.bookmark_name(ref.anchor)} \\h")}
+            rows.append(self._row([cells[key] for key in keys], widths, aligns))
+        return x.table(widths, rows, caption=labels["position_index"])
+
+    # --- cells, rows and widths --------------------------------------------------------------
+
+    def _header_row(self, texts: list[str], widths: list[int],
+                    aligns: list[str | None] | None = None):
+        aligns = aligns or [None] * len(texts)
+        cells = [x.cell([x.paragraph("TableText", [x.run(text)], keep_next=True, align=align)],
+                        width)
+                 for text, width, align in zip(texts, widths, aligns, strict=True)]
+        return x.row(cells, header=True)
+
+    def _row(self, values: list, widths: list[int], aligns: list[str | None]):
+        """A body row: each value is text or a list of runs and links."""
+        cells = []
+        for value, width, align in zip(values, widths, aligns, strict=True):
+            if isinstance(value, str):
+                cells.append(self._cell(value, width, align))
+            else:
+                cells.append(x.cell([x.paragraph("TableText", value, align=align)], width))
+        return x.row(cells)
+
+    @staticmethod
+    def _cell(text: str, width: int, align: str | None = None):
+        return x.cell([x.paragraph("TableText", [x.run(text)] if text else (), align=align)],
+                      width)
+
+    def _label_cell(self, text: str, width: int):
+        return x.cell([x.text_paragraph("TableLabel", text)], width, fill=self.label_fill)
+
+    def role_link(self, ref: RoleRef):
+        if not ref.linked:
+            return x.run(ref.title)
+        return x.hyperlink([x.run(ref.title)], anchor=x.bookmark_name(ref.anchor))
+
+    def role_links(self, refs: list[RoleRef]) -> list:
+        separator = self.labels["list_separator"]
+        out: list = []
+        for index, ref in enumerate(refs):
+            if index:
+                out.append(x.run(separator))
+            out.append(self.role_link(ref))
+        return out
+
+    def _percent(self, value: float | None) -> str:
+        return "" if value is None else self.labels.fmt("percent", value=f"{value:g}")
+
+    def _widths(self, *shares: float) -> list[int]:
+        """Column widths in twips for shares of the text width; they add up exactly."""
+        total = self.sections.text_width()
+        widths = [int(total * share) for share in shares]
+        widths[-1] += total - sum(widths)
+        return widths
+
+    def _flex_widths(self, shares: list[float | None], headers: list[str]) -> list[int]:
+        """Fixed shares, widened to fit their header; the ``None`` columns share the rest."""
+        shares = [share if share is None else max(share, self._fit(header))
+                  for share, header in zip(shares, headers, strict=True)]
+        fixed = sum(share for share in shares if share is not None)
+        flexible = max(sum(1 for share in shares if share is None), 1)
+        rest = max(1.0 - fixed, 0.2) / flexible
+        return self._widths(*(rest if share is None else share for share in shares))
+
+    def _label_share(self, labels: list[str], least: float) -> float:
+        """A label column just wide enough for its longest label (within reason)."""
+        return min(max([least, *(self._fit(label) for label in labels)]), 0.24)
+
+    def _fit(self, text: str) -> float:
+        """The share of the text width ``text`` takes in a bold 9.5 pt table cell."""
+        units = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.62 for c in text)
+        return (units * 9.5 + 11) / (self.sections.text_width() / 20)

@@ -1,0 +1,312 @@
+"""The Word writer: the resolved Document as a native, editable DOCX.
+
+It walks the Document in print order — cover with document control, revision history,
+table of contents, introduction, org chart, departments and their positions, appendix —
+with one method per node kind (the tables come from ``tables``), on
+``templates/reference.docx`` (or a brand's own ``reference_docx``), so every paragraph and
+table carries a named Word style a user can restyle. Body XML is built by ``oxml``
+straight on lxml; python-docx provides the package, parts, relationships and core
+properties.
+
+The table of contents is a real ``TOC`` field whose result is already filled in, so the file
+is complete when it opens. ``page_numbers=True`` also writes its page numbers, from one
+LibreOffice pass, when LibreOffice is installed (see ``pages``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+
+from ...document import DepartmentSection, Document, RoleSection
+from ...style import MM
+from . import oxml as x
+from .images import Picture, chart_images, logo_image
+from .markdown import MarkdownRenderer
+from .reference import TINT
+from .sections import Section, Sections
+from .style import LANGUAGE_TAGS, apply_style, numbering_root, open_reference, tint
+from .tables import Tables
+
+__all__ = ["DocxWriter", "write_docx"]
+
+
+def write_docx(document: Document, target: Path, *, root: Path | None = None,
+               page_numbers: bool = False) -> None:
+    """Write ``document`` to ``target``; ``root`` is the handbook directory (for the logo).
+
+    ``page_numbers``: fill the TOC's page numbers with a LibreOffice pass when LibreOffice
+    is installed (seconds for a small handbook); without it Word fills them on update.
+    """
+    writer = DocxWriter(document, root=root)
+    writer.build()
+    writer.save(target)
+    if page_numbers:
+        from .pages import fill_page_numbers
+
+        fill_page_numbers(writer, target)
+
+
+class DocxWriter:
+    """Lays out one Document: ``build()``, then ``save(path)``."""
+
+    def __init__(self, document: Document, *, root: Path | None = None) -> None:
+        self.document = document
+        self.labels = document.labels
+        self.columns = document.columns
+        self.style = document.style
+        self.root = root
+        self.word, self.own_reference = open_reference(self.style, root)
+        self.part = self.word.part
+        self.body = self.word.element.body
+        for child in list(self.body):  # the reference's specimen text and section
+            self.body.remove(child)
+        self.replacements = apply_style(self.word, self.style, document.lang,
+                                        self.own_reference)
+        self.numbering = x.Numbering(numbering_root(self.word))
+        self.markdown = MarkdownRenderer(self.numbering, self._external_link)
+        self.sections = Sections(document, self.part, self.body)
+        self.toc = {entry.anchor: entry for entry in document.toc}
+        label_fill = tint(self.style.primary) if self.own_reference else TINT["primary"]
+        self.tables = Tables(document, self.sections, self.markdown, self.numbering, label_fill)
+        self._bookmark_id = 0
+        self._shape_id = 0
+        self._fresh_page = True
+
+    # --- the document, in print order ----------------------------------------------------------
+
+    def build(self) -> None:
+        if self.document.job_description is not None:
+            self.job_description(self.document.job_description)
+            return
+        self.cover()
+        self.revisions()
+        self.contents()
+        self.intro()
+        self.charts()
+        for index, department in enumerate(self.document.departments):
+            self.department(department, first=index == 0)
+        self.appendix()
+        self.sections.finish()
+        self.properties()
+
+    def save(self, target: Path) -> None:
+        x.write_package(self.part.package, target, self.document.created, self.replacements)
+
+    # --- node kinds ------------------------------------------------------------------------------
+
+    def cover(self) -> None:
+        document = self.document
+        logo = logo_image(self.style.logo, self.root)
+        if logo is not None:
+            self._add(x.paragraph("Figure", [self._picture(logo, 60 * MM, 22 * MM, "logo",
+                                                            document.organization)],
+                                  align="left"))
+        self._add(x.paragraph("Title", [x.run(document.title)], space_before=2000))
+        if document.subtitle:
+            self._add(x.text_paragraph("Subtitle", document.subtitle))
+        self._add(x.paragraph("Organization", [x.run(document.organization)],
+                              space_before=480, space_after=720))
+        self._subheading("document_control")
+        self._add(self.tables.control(document.control))
+
+    def revisions(self) -> None:
+        self._heading("revisions")
+        self._add(self.tables.revisions(self.document.revisions))
+
+    def contents(self) -> None:
+        """The TOC field, its result already the table of contents (Word's own layout)."""
+        self._add(x.paragraph("TOCHeading", [x.run(self.labels["contents"])],
+                              page_break_before=not self._fresh_page))
+        entries = [(e.level, x.bookmark_name(e.anchor), e.text) for e in self.document.toc]
+        levels = min(max((level for level, _, _ in entries), default=1), 9)
+        for p in x.toc_paragraphs(entries, levels, self.sections.text_width()):
+            self._add(p)
+
+    def intro(self) -> None:
+        if self.document.intro is None:
+            return
+        self._heading("intro")
+        self._add_all(self.markdown.blocks(self.document.intro))
+
+    def charts(self) -> None:
+        """One picture per chart page, each on its own page, landscape where planned."""
+        pages = self.document.charts
+        if not pages:
+            return
+        pictures = chart_images(self.document)
+        for index, (page, picture) in enumerate(zip(pages, pictures, strict=True)):
+            landscape = bool(getattr(page, "landscape", False))
+            if landscape != self.sections.current.landscape:
+                self._start_section(Section(self.sections.current.header, landscape))
+            if index == 0:
+                self._heading("org-chart")
+            elif not self._fresh_page and not self.document.shares_page(page):
+                self._page_break()
+            width, height = self._chart_box(landscape, below_heading=index == 0)
+            self._add(x.paragraph("Caption", [x.run(picture.caption)], keep_next=True,
+                                  space_before=0))
+            self._add(x.paragraph("Figure", [self._picture(picture, width, height, "orgchart",
+                                                            picture.description)]))
+        # back to portrait with the first department's section, never an empty one
+
+    def _reporting_chart(self) -> None:
+        picture = next(iter(chart_images(self.document)))
+        self._add(x.paragraph("Subheading", [x.run(self.labels["reporting_line"])],
+                              keep_next=True))
+        width, _ = self._chart_box(False, below_heading=False)
+        self._add(x.paragraph("Figure", [self._picture(picture, width, 62 * MM, "orgchart",
+                                                        picture.description)]))
+
+    def _chart_box(self, landscape: bool, *, below_heading: bool) -> tuple[float, float]:
+        """Points a chart may take on its page: the text area less its caption (and the
+        part heading on the first chart page), with a little room to spare."""
+        width, height = self.style.page_mm(landscape)
+        top, right, bottom, left = self.style.margins_mm
+        reserved = 12 + (16 if below_heading else 0) + 3
+        return (width - left - right) * MM, (height - top - bottom - reserved) * MM
+
+    def department(self, department: DepartmentSection, *, first: bool) -> None:
+        labels = self.labels
+        self._start_section(Section(self.toc[department.anchor].text))
+        if first:
+            self._heading("departments")
+        self._heading(department.anchor)
+        if department.head is not None:
+            label = labels["department_head"] + labels["colon"]
+            self._add(x.paragraph("Normal", [x.run(label, bold=True),
+                                             self.tables.role_link(department.head)]))
+        if department.function is not None:
+            self._subheading("department_function")
+            self._add_all(self.markdown.blocks(department.function))
+        self._subheading("staffing")
+        self._add(self.tables.staffing(department))
+        for role in department.roles:
+            self.role(role)
+
+    def role(self, role: RoleSection) -> None:
+        self._heading(role.anchor)
+        self._add(self.tables.role_header(role))
+        if self.document.job_description is not None and self.document.charts:
+            self._reporting_chart()
+        if role.summary is not None:
+            self._subheading("role_summary")
+            self._add_all(self.markdown.blocks(role.summary))
+        self._subheading("duties")
+        self._add(self.tables.duties(role))
+        if role.requirements:
+            self._subheading("requirements")
+            self._add(self.tables.requirements(role))
+        if role.kpis:
+            self._subheading("kpis")
+            self._add(self.tables.kpis(role))
+        if role.competencies:
+            self._subheading("competencies")
+            separator = self.labels["list_separator"]
+            self._add(x.text_paragraph("Normal", separator.join(role.competencies)))
+        if role.working_conditions is not None:
+            self._subheading("working_conditions")
+            self._add_all(self.markdown.blocks(role.working_conditions))
+
+    def job_description(self, role: RoleSection) -> None:
+        """One position to print and sign: a short heading with document control, the
+        position's page with its reporting-line chart, and a signature block."""
+        document, labels = self.document, self.labels
+        self.sections.current = Section(role.department_name)
+        logo = logo_image(self.style.logo, self.root)
+        brand = [self._picture(logo, 40 * MM, 12 * MM, "logo", document.organization),
+                 x.run("  ")] if logo is not None else []
+        self._add(x.paragraph("Organization", [*brand, x.run(document.organization)],
+                              space_after=0))
+        control = f"{labels['job_description']} · {document.document_number} · " \
+                  f"{labels['version']} {document.version}"
+        self._add(x.text_paragraph("Subtitle", control))
+        self._fresh_page = True
+        self.role(role)
+        self._subheading("signatures")
+        self._add(self.tables.signatures())
+        self.sections.finish()
+        self.properties()
+
+    def appendix(self) -> None:
+        self._start_section(Section(self.toc["appendix"].text))
+        self._heading("appendix")
+        if self.columns.code and self.document.index_by_code:
+            self._subheading("index_by_code")
+            self._add(self.tables.index(self.document.index_by_code, code_first=True))
+        self._subheading("index_by_title")
+        self._add(self.tables.index(self.document.index_by_title, code_first=False))
+
+    def properties(self) -> None:
+        """Core properties; dates from the Document (SOURCE_DATE_EPOCH when set)."""
+        document, core = self.document, self.word.core_properties
+        core.title = document.title
+        core.subject = document.subtitle or self.labels["job_description"]
+        core.author = document.organization
+        core.last_modified_by = document.organization
+        core.language = LANGUAGE_TAGS.get(document.lang, document.lang)
+        core.identifier = document.document_number
+        core.version = document.version
+        core.keywords = document.document_number
+        core.category = self.labels["job_description"]
+        core.comments = ""
+        core.revision = 1
+        created = document.created.replace(tzinfo=None, microsecond=0)
+        core.created = created
+        core.modified = created
+
+    # --- building blocks ---------------------------------------------------------------------
+
+    def _add(self, element) -> None:
+        self.body.append(element)
+        self._fresh_page = False
+
+    def _add_all(self, elements: Iterable) -> None:
+        for element in elements:
+            self._add(element)
+
+    def _start_section(self, section: Section) -> None:
+        self.sections.start(section)
+        self._fresh_page = True
+
+    def _heading(self, anchor: str) -> None:
+        """The heading of ``anchor``'s TOC entry (same text, same level), bookmarked for the
+        TOC and every link to it; parts and positions begin a page."""
+        entry = self.toc[anchor]
+        new_page = entry.level == 1 or anchor.startswith("role-")
+        p = x.paragraph(f"Heading{min(entry.level, 9)}", [x.run(entry.text)],
+                        page_break_before=new_page and not self._fresh_page)
+        self._bookmark_id += 1
+        x.add_bookmark(p, x.bookmark_name(anchor), self._bookmark_id)
+        self._add(p)
+
+    def _subheading(self, key: str) -> None:
+        self._add(x.paragraph("Subheading", [x.run(self.labels[key])], keep_next=True))
+
+    def _page_break(self) -> None:
+        self._add(x.paragraph("Normal", [], page_break_before=True, space_after=0))
+        self._fresh_page = True
+
+    def _external_link(self, url: str) -> str:
+        return self.part.relate_to(url, RT.HYPERLINK, is_external=True)
+
+    def _picture(self, picture: Picture, box_width: float, box_height: float, name: str,
+                 description: str):
+        """An inline picture scaled (never up) to fit a box given in points: the PNG, and
+        the SVG beside it for Word 2016 and later."""
+        png_rid, _ = self.part.get_or_add_image(io.BytesIO(picture.png))
+        svg_rid = None
+        if picture.svg is not None:
+            package = self.part.package
+            partname = package.next_partname("/word/media/image%d.svg")
+            svg_rid = self.part.relate_to(Part(partname, "image/svg+xml", picture.svg,
+                                               package), RT.IMAGE)
+        scale = min(1.0, box_width / picture.width_pt, box_height / picture.height_pt)
+        self._shape_id += 1
+        return x.inline_image(png_rid, svg_rid, round(picture.width_pt * scale * x.EMU_PER_PT),
+                              round(picture.height_pt * scale * x.EMU_PER_PT), self._shape_id,
+                              f"{name}-{self._shape_id}", description)
