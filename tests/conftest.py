@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -45,3 +46,34 @@ class _Editor:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def docx_files_open_in_word(tmp_path_factory):
+    """Every DOCX the writer saves during the tests is checked as Word would check it
+    (openxml-audit: the Open XML SDK's schema and semantic rules): 0 errors, or the session
+    ends in an error naming the test file's problems. Each save is copied aside by its hash
+    (builds stage their outputs and move them; job descriptions are saved in forked workers),
+    so every distinct file is checked once."""
+    from handbook.write.docx.writer import DocxWriter
+
+    saved = tmp_path_factory.mktemp("docx-saved")
+    save = DocxWriter.save
+
+    def save_and_keep(self, target):
+        save(self, target)
+        data = Path(target).read_bytes()
+        (saved / f"{hashlib.sha256(data).hexdigest()[:16]}.docx").write_bytes(data)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DocxWriter, "save", save_and_keep)
+        yield
+    from openxml_audit import OpenXmlValidator
+
+    validator, failures = OpenXmlValidator(), []
+    for path in sorted(saved.glob("*.docx")):
+        errors = validator.validate(str(path)).errors
+        if errors:
+            shown = "; ".join(str(error) for error in errors[:3])
+            failures.append(f"{path}: {len(errors)} errors: {shown}")
+    assert not failures, "\n".join(failures)

@@ -523,3 +523,25 @@ def test_page_numbers_from_a_libreoffice_pass(tmp_path):
     toc = [docx_xml.bookmark_name(e.anchor) for e in document.toc]
     numbers = [int(pages[b]) for b in toc]
     assert numbers == sorted(numbers) and numbers[0] >= 2
+
+
+def test_the_word_check_of_every_test_docx_can_fail(handbook_dir, tmp_path):
+    """conftest checks each DOCX the tests write with openxml-audit; an attribute value Word
+    refuses is one error there, so a writer that emits one fails the session."""
+    from openxml_audit import OpenXmlValidator
+
+    handbook, _ = load_handbook(handbook_dir.root)
+    good = tmp_path / "good.docx"
+    write_docx(resolve(handbook), good)
+    assert not OpenXmlValidator().validate(str(good)).errors
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"<w:body>", b'<w:body><w:p><w:pPr><w:jc w:val="sideways"/>'
+                                    b"</w:pPr></w:p>", 1)
+            target.writestr(name, data)
+    errors = OpenXmlValidator().validate(str(bad)).errors
+    assert [error.node for error in errors] == ["val"]
+    bad.unlink()  # the session check would rightly refuse it

@@ -27,6 +27,7 @@ from .reference import HEADING_STYLES, PALETTE, TINT
 __all__ = ["LANGUAGE_TAGS", "STYLES_USED", "apply_style", "builtin_reference",
            "numbering_root", "open_reference", "tint"]
 
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 LANGUAGE_TAGS = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en-US"}
 # Font table charsets: Word substitutes a missing face by script (GB2312, Big5).
 _CHARSET = {"zh-Hant": ("88", "Microsoft JhengHei")}
@@ -84,6 +85,7 @@ def apply_style(word, style: Style, lang: str, own: bool) -> dict[str, bytes]:
         x.ensure_east_asian(styles, cjk, hint)
         builtin = docx.Document(str(builtin_reference())).styles.element
         x.merge_missing_styles(styles, builtin, STYLES_USED)
+        _drop_styles_with_effects(word.part)
     east_asian = east_asian_tag(lang)
     latin = LANGUAGE_TAGS.get(lang, "en-US")
     x.set_language(styles, latin, east_asian)
@@ -99,6 +101,15 @@ def apply_style(word, style: Style, lang: str, own: bool) -> dict[str, bytes]:
         word.part.relate_to(font_table, RT.FONT_TABLE)
     replacements[str(font_table.partname)] = blob
     return replacements
+
+
+def _drop_styles_with_effects(part) -> None:
+    """Word 2010's copy of the styles (stylesWithEffects.xml, in python-docx's default
+    template and so in many a brand's reference) would no longer match the styles we add;
+    Word reports the mismatch as unreadable content. Without it, Word uses styles.xml."""
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype == _STYLES_WITH_EFFECTS:
+            part.drop_rel(rid)
 
 
 def palette(style: Style) -> dict[str, str]:
