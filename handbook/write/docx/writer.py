@@ -143,13 +143,16 @@ class DocxWriter:
             landscape = bool(getattr(page, "landscape", False))
             if landscape != self.sections.current.landscape:
                 self._start_section(Section(self.sections.current.header, landscape))
+            below_chart = index > 0 and not self._fresh_page
             if index == 0:
                 self._heading("org-chart")
-            elif not self._fresh_page and not self.document.shares_page(page):
+            elif below_chart and not self.document.shares_page(page):
                 self._page_break()
+                below_chart = False
             width, height = self._chart_box(landscape, below_heading=index == 0)
+            # the caption sits on its own chart, well apart from a chart above it
             self._add(x.paragraph("Caption", [x.run(picture.caption)], keep_next=True,
-                                  space_before=0))
+                                  space_before=480 if below_chart else 0, space_after=60))
             self._add(x.paragraph("Figure", [self._picture(picture, width, height, "orgchart",
                                                             picture.description)]))
         # back to portrait with the first department's section, never an empty one
