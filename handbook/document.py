@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import orgchart
 from .convert import converter
@@ -32,13 +32,29 @@ __all__ = [
     "RevisionRow",
     "RoleRef",
     "RoleSection",
+    "SEAT_COLUMNS",
     "StaffRow",
     "TocEntry",
+    "TotalRow",
     "resolve",
 ]
 
 
 _SHARED_CHART_SHARE = 0.4  # a chart this much of a page's height or less may share it
+LEGEND_ROOM = 40.0  # points below a chart kept for its key (two lines and a continuation)
+
+# The one order staffing figures are given in everywhere: charts ("2/3"), the position's
+# facts and the staffing tables' columns, so that no two places read differently.
+SEAT_COLUMNS = ("filled", "headcount", "vacancies")
+
+
+def seats_text(labels: Labels, filled: int, headcount: int) -> str:
+    """A position's seats as every format prints them: "2/3（缺 1）" under "在岗/编制"."""
+    text = labels.fmt("org_count", filled=filled, headcount=headcount)
+    vacancies = max(headcount - filled, 0)
+    if vacancies:
+        text += labels.fmt("parenthetical", text=labels.fmt("vacant_short", n=vacancies))
+    return text
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,7 @@ class RoleSection:
     kpis: list[KpiRow]
     competencies: list[str]
     working_conditions: Markdown | None
+    seats: str = ""  # filled/headcount as printed beside labels["seats_label"]: seats_text
 
     @property
     def vacancies(self) -> int:
@@ -137,6 +154,19 @@ class StaffRow:
     def vacancies(self) -> int:
         return max(self.headcount - self.filled, 0)
 
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """The row's figures in SEAT_COLUMNS order."""
+        return self.filled, self.headcount, self.vacancies
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """A staffing table's totals line: its label and figures in SEAT_COLUMNS order."""
+
+    label: str
+    counts: tuple[int, int, int]
+
 
 @dataclass
 class DepartmentSection:
@@ -150,6 +180,8 @@ class DepartmentSection:
     head: RoleRef | None
     function: Markdown | None
     roles: list[RoleSection]
+    # Own positions, then (with sub-departments) everything below: the figure the charts show
+    total_rows: list[TotalRow] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -267,6 +299,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     sections = {rid: _role_section(roles[rid], refs, reports[rid], handbook, convert, labels)
                 for rid in order}
     departments = _departments(handbook, order, roles, sections, refs, convert)
+    _add_total_rows(departments, labels)
     document = Document(
         name=handbook.name,
         lang=lang,
@@ -317,8 +350,40 @@ def plan_document_charts(document: Document, roles: dict[str, Role],
         for rid in order
     ]
     width, height = document.style.chart_area()
-    return list(_planned_charts(tuple(nodes), tuple(chart_departments(document)), width,
-                                height, document.lang, tuple(document.labels.items())))
+    pages = _planned_charts(tuple(nodes), tuple(chart_departments(document)), width,
+                            height - LEGEND_ROOM, document.lang, tuple(document.labels.items()))
+    return finish_charts(document, list(pages), nodes)
+
+
+def finish_charts(document: Document, pages: list[orgchart.ChartPage],
+                  nodes: list[orgchart.ChartNode], caption: str | None = None,
+                  ) -> list[orgchart.ChartPage]:
+    """The chart pages captioned and keyed, as every format prints them.
+
+    Several charts are numbered ("图 3　营销部组织架构（2/5）"), so that a box marked "+N" can
+    say in which figures its positions go on; ``caption`` names a single chart (a JD's)."""
+    labels = document.labels
+    captions = [caption or _chart_caption(document, page) for page in pages]
+    if len(pages) > 1:
+        captions = [labels.fmt("figure_caption", figure=labels.fmt("figure", n=number),
+                               caption=text) for number, text in enumerate(captions, start=1)]
+    pages = orgchart.with_legends(pages, nodes, lang=document.lang, labels=labels)
+    return [replace(page, caption=text) for page, text in zip(pages, captions, strict=True)]
+
+
+def _chart_caption(document: Document, page: orgchart.ChartPage) -> str:
+    """What a chart shows: a department, the overview or the organization; which part."""
+    labels = document.labels
+    names = {d.id: d.name for d in document.departments}
+    if page.kind == "department" and page.department in names:
+        caption = labels.fmt("org_department_chart", name=names[page.department])
+    elif page.kind == "overview":
+        caption = labels["org_overview"]
+    else:
+        caption = labels["org_chart"]
+    if page.parts > 1:
+        caption += labels.fmt("parenthetical", text=f"{page.part}/{page.parts}")
+    return caption
 
 
 @functools.lru_cache(maxsize=4)
@@ -421,6 +486,7 @@ def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], hand
         kpis=[KpiRow(convert(k.name), _opt(convert, k.target), k.weight) for k in role.kpis],
         competencies=[convert(c) for c in role.competencies],
         working_conditions=_md(convert, role.working_conditions),
+        seats=seats_text(labels, role.seats_filled, role.headcount),
     )
 
 
@@ -461,6 +527,32 @@ def _departments(handbook: Handbook, order: list[str], roles: dict[str, Role],
 
     visit(None, "", 0)
     return result
+
+
+def _add_total_rows(departments: list[DepartmentSection], labels: Labels) -> None:
+    """Each staffing table's totals: its own positions, and, where it has sub-departments,
+    a second line including them, the figure its box on the overview chart shows."""
+    children: dict[str | None, list[DepartmentSection]] = {}
+    for department in departments:
+        children.setdefault(department.parent_id, []).append(department)
+
+    def below(department: DepartmentSection) -> list[RoleSection]:
+        return department.roles + [r for child in children.get(department.id, [])
+                                   for r in below(child)]
+
+    for department in departments:
+        own = _counts(department.roles)
+        if department.id not in children:
+            department.total_rows = [TotalRow(labels["staffing_total"], own)]
+            continue
+        department.total_rows = [TotalRow(labels["staffing_total_own"], own),
+                                 TotalRow(labels["staffing_total_all"], _counts(below(department)))]
+
+
+def _counts(roles: list[RoleSection]) -> tuple[int, int, int]:
+    """Filled, headcount and vacancies over ``roles`` (SEAT_COLUMNS order)."""
+    return (sum(r.filled for r in roles), sum(r.headcount for r in roles),
+            sum(r.vacancies for r in roles))
 
 
 def _columns(roles: list[Role]) -> Columns:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import orgchart
-from .document import Document, RoleRef, RoleSection, chart_departments
+from .document import LEGEND_ROOM, Document, RoleRef, RoleSection, chart_departments, finish_charts
 
 __all__ = ["job_description", "reporting_nodes"]
 
@@ -37,17 +37,22 @@ def job_description(document: Document, role_id: str) -> Document:
 
 
 def _reporting_chart(document: Document, role: RoleSection) -> list[orgchart.ChartPage]:
+    """One chart of the positions themselves, however many reports: with no smallest
+    readable size the planner never falls back to a chart of departments, and shrinks the
+    chart or stacks the reports in rows instead."""
     width, _ = document.style.chart_area()
-    pages = orgchart.plan_charts(reporting_nodes(document, role), chart_departments(document),
-                                 page_width=width, page_height=_JD_CHART_HEIGHT,
+    nodes = reporting_nodes(document, role)
+    pages = orgchart.plan_charts(nodes, chart_departments(document), page_width=width,
+                                 page_height=_JD_CHART_HEIGHT - LEGEND_ROOM,
                                  lang=document.lang, labels=document.labels,
-                                 leaf_columns_threshold=8)
-    return pages[:1]
+                                 leaf_columns_threshold=8, min_font_pt=0.0)
+    return finish_charts(document, pages[:1], nodes, caption=document.labels["reporting_line"])
 
 
 def reporting_nodes(document: Document, role: RoleSection) -> list[orgchart.ChartNode]:
-    """The small chart of a job description: manager, dotted-line managers, the role and
-    its direct reports — what a new hire needs to see of the organization."""
+    """The small chart of a job description: manager, dotted-line managers, the role, its
+    direct reports and the positions with a dotted line to it — what a new hire needs to see
+    of the organization."""
     sections = {r.ref.id: r for r in document.roles}
     manager = role.reports_to
 
@@ -63,4 +68,8 @@ def reporting_nodes(document: Document, role: RoleSection) -> list[orgchart.Char
                       dotted_to=tuple(ref.id for ref in role.dotted_line_to)))
     nodes += [node(ref, role.ref.id, assistant=sections[ref.id].assistant)
               for ref in role.direct_reports]
+    charted = {n.id for n in nodes}
+    nodes += [node(other.ref, None, dotted_to=(role.ref.id,)) for other in document.roles
+              if role.ref.id in {r.id for r in other.dotted_line_to}
+              and other.ref.id not in charted]
     return nodes

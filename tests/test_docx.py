@@ -176,11 +176,14 @@ def test_staffing_tables_total_and_link_to_positions(built):
     assert len(staffing) == len(ecommerce.document.departments)
     for table, department in zip(staffing, ecommerce.document.departments, strict=True):
         rows = table.findall("w:tr", NS)
-        anchors = [_attr(r.find("w:tc/w:p/w:hyperlink", NS), "anchor") for r in rows[1:-1]]
+        body_rows = rows[1:1 + len(department.roles)]
+        anchors = [_attr(r.find("w:tc/w:p/w:hyperlink", NS), "anchor") for r in body_rows]
         assert anchors == [docx_xml.bookmark_name(r.anchor) for r in department.roles]
-        totals = ["".join(c.itertext()) for c in rows[-1].findall("w:tc", NS)]
-        assert totals[0] == labels["staffing_total"]
-        assert totals[-3:] == [str(n) for n in department.totals]
+        totals = [["".join(c.itertext()) for c in row.findall("w:tc", NS)]
+                  for row in rows[1 + len(department.roles):]]
+        assert [t[0] for t in totals] == [t.label for t in department.total_rows]
+        assert [t[-3:] for t in totals] == [[str(n) for n in t.counts]
+                                            for t in department.total_rows]
 
 
 def test_reports_to_links_to_the_manager(built):
@@ -300,8 +303,9 @@ def test_chart_pages_as_pictures_in_landscape_sections(handbook_dir, tmp_path, m
         department: str | None
         landscape: bool
         size: tuple[int, int]
+        caption: str = "caption"
 
-    def to_svg(page, lang=None):
+    def to_svg(page, lang=None, labels=None):
         width, height = page.size
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" '
                 f'height="{height}pt" viewBox="0 0 {width} {height}">'
@@ -311,7 +315,9 @@ def test_chart_pages_as_pictures_in_landscape_sections(handbook_dir, tmp_path, m
     handbook, _ = load_handbook(handbook_dir.root)
     document = resolve(handbook, chart_pages=False)
     document.charts = [Page("overview", None, True, (1400, 500)),
-                       Page("department", "service", False, (300, 200))]
+                       Page("department", "service", False, (300, 200),
+                            document.labels.fmt("org_department_chart",
+                                                name="Customer Service"))]
     target = tmp_path / "charts.docx"
     write_docx(document, target)
     result = Built(document, target)

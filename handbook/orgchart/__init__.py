@@ -6,12 +6,13 @@ per department), `layout_chart` places the boxes (pure geometry, in points), and
 draws a layout or a planned page for every writer (the Word writer rasterises that SVG).
 
 Stages: `measure` (font metrics, wrapping) → `layout` (units on the tidy tree of `tidy`,
-dotted lines by `route`) → `paginate` → `svg`.
+dotted lines by `route`) → `paginate` → `legend` (each page's key) → `svg`.
 """
 
 from .content import DEFAULT_STYLE, Style
 from .fonts import FontNotFoundError
 from .layout import layout_chart
+from .legend import with_legends
 from .model import (
     Box,
     ChartDepartment,
@@ -43,4 +44,5 @@ __all__ = [
     "overview_nodes",
     "plan_charts",
     "to_svg",
+    "with_legends",
 ]

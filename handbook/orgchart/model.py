@@ -149,6 +149,34 @@ class Layout:
 
 
 @dataclass(frozen=True)
+class LegendEntry:
+    """One entry: a sample (`kind` says how it is drawn) and its words, placed.
+
+    `x`, `baseline` place the entry; `sample` is the sample's text for text samples
+    ("2/3", "缺 1", "+3"), `sample_w` its width.
+    """
+
+    kind: str  # "title", "count", "vacant", "unfilled", "solid", "dotted", "more", "department"
+    sample: str
+    sample_w: float
+    text: str
+    x: float
+    baseline: float
+
+
+@dataclass(frozen=True)
+class Legend:
+    """A chart's key (legend.py): its entries and continuation lines, below the chart at `top`."""
+
+    entries: tuple[LegendEntry, ...]
+    notes: tuple[tuple[float, str], ...]  # (baseline, text), one line each
+    top: float
+    width: float  # at least the chart's
+    height: float  # below the chart, gap included
+    size: float  # font size of every line
+
+
+@dataclass(frozen=True)
 class ChartPage:
     """One chart the handbook may print, scaled to fit the printable area of its page.
 
@@ -165,11 +193,15 @@ class ChartPage:
     landscape: bool
     part: int = 1
     parts: int = 1
+    legend: Legend | None = None  # the key drawn below the chart (legend.with_legends)
+    caption: str = ""  # the caller's caption, the same in every format
 
     @property
     def width(self) -> float:
-        return self.layout.width * self.scale
+        """Printed width, key included (a key may be wider than a tiny chart)."""
+        return max(self.layout.width, self.legend.width if self.legend else 0.0) * self.scale
 
     @property
     def height(self) -> float:
-        return self.layout.height * self.scale
+        """Printed height, key included."""
+        return (self.layout.height + (self.legend.height if self.legend else 0.0)) * self.scale

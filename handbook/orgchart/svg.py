@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .fonts import script_for
 from .labels import labels_for
-from .model import Box, ChartPage, Layout, Point
+from .model import Box, ChartPage, Layout, Legend, LegendEntry, Point
 from .theme import band_color, colors_for, font_stack
 
 _LINE_W = 0.8
@@ -32,6 +32,10 @@ def to_svg(
 ) -> str:
     """A standalone `<svg>` of the chart, sized in points (scaled to the page for a ChartPage)."""
     layout, scale = (chart.layout, chart.scale) if isinstance(chart, ChartPage) else (chart, 1.0)
+    legend = chart.legend if isinstance(chart, ChartPage) else None
+    width = max(layout.width, legend.width if legend else 0.0)
+    height = layout.height + (legend.height if legend else 0.0)
+    shift = (width - layout.width) / 2  # a key wider than a tiny chart: the chart centred
     lang = lang or layout.lang
     palette = colors_for(colors)
     title = labels_for(lang, labels)["org_chart"]
@@ -40,11 +44,12 @@ def to_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang={quoteattr(lang)} '
         f'lang={quoteattr(lang)} class="hb-orgchart hb-orgchart-{script.lower()}" '
         f'role="img" aria-label={quoteattr(title)} '
-        f'width="{_n(layout.width * scale)}pt" height="{_n(layout.height * scale)}pt" '
-        f'viewBox="0 0 {_n(layout.width)} {_n(layout.height)}" '
+        f'width="{_n(width * scale)}pt" height="{_n(height * scale)}pt" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" '
         f'font-family={quoteattr(font_stack(lang, font_family))}>',
         f"<title>{_text(title)}</title>",
         _style_sheet(layout, lang, palette),
+        f'<g class="hb-chart" transform="translate({_n(shift)} 0)">' if shift else "<g>",
         f'<g class="hb-edges" fill="none" stroke="{palette["rule"]}" '
         f'stroke-width="{_LINE_W}">',
     ]
@@ -62,8 +67,60 @@ def to_svg(
     ]
     out.append('</g><g class="hb-boxes">')
     out += [_box(box, palette) for box in layout.boxes]
-    out.append("</g></svg>")
+    out.append("</g></g>")
+    if legend:
+        out.append(_legend(legend, width, palette))
+    out.append("</svg>")
     return "\n".join(out)
+
+
+def _legend(legend: Legend, width: float, palette: Mapping[str, str]) -> str:
+    """The key: a rule, then each entry's sample and words, then the continuation lines."""
+    size, rule_y = legend.size, legend.top - 3.0
+    parts = [f'<g class="hb-legend" font-size="{_n(size)}">',
+             f'<path class="hb-legend-rule" d="M0 {_n(rule_y)}H{_n(width)}" fill="none" '
+             f'stroke="{palette["border"]}" stroke-width="0.5"/>']
+    for entry in legend.entries:
+        parts.append(_legend_sample(entry, size, palette))
+        x = entry.x + (entry.sample_w + 3.0 if entry.sample_w else 0.0)
+        weight = ' font-weight="bold"' if entry.kind == "title" else ""
+        tone = "foreground" if entry.kind == "title" else "muted"
+        parts.append(f'<text class="hb-legend-text" x="{_n(x)}" y="{_n(entry.baseline)}"'
+                     f'{weight} fill="{palette[tone]}">{_text(entry.text)}</text>')
+    for baseline, note in legend.notes:
+        parts.append(f'<text class="hb-legend-note" x="4" y="{_n(baseline)}" '
+                     f'fill="{palette["primary"]}">{_text(note)}</text>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _legend_sample(entry: LegendEntry, size: float, palette: Mapping[str, str]) -> str:
+    """The entry's sample drawn as in the chart itself: figure, badge, box or line."""
+    x, base, w = entry.x, entry.baseline, entry.sample_w
+    mid = base - 0.35 * size
+    line = f'fill="none" stroke-width="{_LINE_W}"'
+    if entry.kind in ("count", "department", "more"):
+        bold, tone = (' font-weight="bold"', "primary") if entry.kind == "more" else ("", "muted")
+        return (f'<text class="hb-legend-sample" x="{_n(x)}" y="{_n(base)}"{bold} '
+                f'fill="{palette[tone]}">{_text(entry.sample)}</text>')
+    if entry.kind == "vacant":
+        top, h = base - 0.88 * size - 1.5, size + 3.0
+        return (f'<rect class="hb-badge" x="{_n(x)}" y="{_n(top)}" width="{_n(w)}" '
+                f'height="{_n(h)}" rx="{_n(h / 2)}" fill="{palette["secondary"]}"/>'
+                f'<text class="hb-legend-sample" x="{_n(x + w / 2)}" y="{_n(base)}" '
+                f'text-anchor="middle" font-weight="bold" fill="{palette["background"]}">'
+                f'{_text(entry.sample)}</text>')
+    if entry.kind == "unfilled":
+        return (f'<rect class="hb-box" x="{_n(x)}" y="{_n(mid - 4.5)}" width="{_n(w)}" '
+                f'height="9" rx="2" fill="{palette["background"]}" stroke="{palette["border"]}" '
+                f'stroke-width="{_LINE_W}" stroke-dasharray="3 2"/>')
+    if entry.kind == "solid":
+        return (f'<path class="hb-edge" d="M{_n(x)} {_n(mid)}H{_n(x + w)}" {line} '
+                f'stroke="{palette["rule"]}"/>')
+    if entry.kind == "dotted":
+        return (f'<path class="hb-dotted-edge" d="M{_n(x)} {_n(mid)}H{_n(x + w)}" {line} '
+                f'stroke="{palette["dotted"]}" stroke-dasharray="{_DASH}"/>')
+    return ""
 
 
 def _box(box: Box, palette: Mapping[str, str]) -> str:

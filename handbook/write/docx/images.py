@@ -38,17 +38,10 @@ def chart_images(document: Document) -> Iterator[Picture]:
     from ... import orgchart
 
     labels = document.labels
-    departments = {d.id: d.name for d in document.departments}
-    svgs = [orgchart.to_svg(page, lang=document.lang).encode("utf-8")
+    svgs = [orgchart.to_svg(page, lang=document.lang, labels=labels).encode("utf-8")
             for page in document.charts]
     for page, svg, png in zip(document.charts, svgs, rasterize(svgs, CHART_DPI), strict=True):
-        department = getattr(page, "department", None)
-        if getattr(page, "kind", "full") == "department" and department in departments:
-            caption = labels.fmt("org_department_chart", name=departments[department])
-        elif getattr(page, "kind", "full") == "overview":
-            caption = labels["org_overview"]
-        else:  # the whole organization on one page
-            caption = labels.fmt("org_department_chart", name=document.organization)
+        caption = page.caption
         titles = _chart_titles(page)
         description = (labels.fmt("chart_alt", caption=caption,
                                   roles=labels["list_separator"].join(titles))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from ...document import DepartmentSection, Document, RoleRef, RoleSection
+from ...document import SEAT_COLUMNS, DepartmentSection, Document, RoleRef, RoleSection
 from . import oxml as x
 from .markdown import MarkdownRenderer
 from .sections import Sections
@@ -71,10 +71,6 @@ class Tables:
     def role_header(self, role: RoleSection):
         """The position's facts as a form: label, value, label, value."""
         labels, none = self.labels, self.labels["none"]
-        seats = f"{role.headcount} / {role.filled}"
-        if role.vacancies:
-            seats += labels.fmt("parenthetical",
-                                text=labels.fmt("vacant_short", n=role.vacancies))
         department = x.hyperlink([x.run(role.department_name)],
                                  anchor=x.bookmark_name(f"dept-{role.department_id}"))
         facts = [
@@ -87,7 +83,7 @@ class Tables:
             (labels["location"], [x.run(role.location)] if role.location else None),
             (labels["employment_type"], [x.run(role.employment_type)]
              if role.employment_type else None),
-            (f"{labels['headcount']} / {labels['filled']}", [x.run(seats)]),
+            (labels["seats_label"], [x.run(role.seats)]),
         ]
         narrow = [(label, runs) for label, runs in facts if runs is not None]
         wide = []
@@ -176,8 +172,8 @@ class Tables:
         spec = [("position", None, None)]
         spec += [("code", 0.15, None)] if columns.code else []
         spec += [("grade", 0.09, "center")] if columns.grade else []
-        spec += [("reports_to", 0.22, None), ("headcount", 0.09, "center"),
-                 ("filled", 0.09, "center"), ("vacancies", 0.09, "center")]
+        spec += [("reports_to", 0.22, None)]
+        spec += [(key, 0.09, "center") for key in SEAT_COLUMNS]
         headers = [labels[key] for key, _, _ in spec]
         widths = self._flex_widths([share for _, share, _ in spec], headers)
         aligns = [align for _, _, align in spec]
@@ -189,14 +185,15 @@ class Tables:
             if columns.grade:
                 values.append(staff.grade or "")
             values.append([self.role_link(staff.reports_to)] if staff.reports_to else "")
-            values += [str(staff.headcount), str(staff.filled), str(staff.vacancies)]
+            values += [str(value) for value in staff.counts]
             rows.append(self._row(values, widths, aligns))
-        span = len(widths) - 3
-        totals = [x.cell([x.text_paragraph("TableText", labels["staffing_total"])],
-                         sum(widths[:span]), span=span)]
-        totals += [self._cell(str(value), width, "center")
-                   for value, width in zip(department.totals, widths[span:], strict=True)]
-        rows.append(x.row(totals))
+        span = len(widths) - len(SEAT_COLUMNS)
+        for total in department.total_rows:
+            cells = [x.cell([x.text_paragraph("TableText", total.label)],
+                            sum(widths[:span]), span=span)]
+            cells += [self._cell(str(value), width, "center")
+                      for value, width in zip(total.counts, widths[span:], strict=True)]
+            rows.append(x.row(cells))
         return x.table(widths, rows, last_row=True, caption=labels["staffing"])
 
     def index(self, refs: Iterable[RoleRef], *, code_first: bool):

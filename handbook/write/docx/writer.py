@@ -21,6 +21,8 @@ from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
+from docx.oxml.ns import qn
+from lxml import etree
 
 from ...document import DepartmentSection, Document, RoleSection
 from ...style import MM
@@ -143,15 +145,20 @@ class DocxWriter:
             landscape = bool(getattr(page, "landscape", False))
             if landscape != self.sections.current.landscape:
                 self._start_section(Section(self.sections.current.header, landscape))
+            below_chart = index > 0 and not self._fresh_page
+            new_page = below_chart and not self.document.shares_page(page)
             if index == 0:
                 self._heading("org-chart")
-            elif not self._fresh_page and not self.document.shares_page(page):
-                self._page_break()
             width, height = self._chart_box(landscape, below_heading=index == 0)
+            # The caption sits on its own chart, well apart from a chart above it, and starts
+            # the page itself: an empty break paragraph would push a page-tall chart onward.
             self._add(x.paragraph("Caption", [x.run(picture.caption)], keep_next=True,
-                                  space_before=0))
-            self._add(x.paragraph("Figure", [self._picture(picture, width, height, "orgchart",
-                                                            picture.description)]))
+                                  page_break_before=new_page, space_after=60,
+                                  space_before=480 if below_chart and not new_page else 0))
+            figure = x.paragraph("Figure", [self._picture(picture, width, height, "orgchart",
+                                                          picture.description)])
+            _keep_apart(figure)
+            self._add(figure)
         # back to portrait with the first department's section, never an empty one
 
     def _reporting_chart(self) -> None:
@@ -310,3 +317,11 @@ class DocxWriter:
         return x.inline_image(png_rid, svg_rid, round(picture.width_pt * scale * x.EMU_PER_PT),
                               round(picture.height_pt * scale * x.EMU_PER_PT), self._shape_id,
                               f"{name}-{self._shape_id}", description)
+
+
+def _keep_apart(paragraph) -> None:
+    """No keep-with-next on a chart (the Figure style keeps a picture with a caption below
+    it): chained to the next chart's caption, a page of charts would be split between that
+    caption and its chart."""
+    ppr = paragraph.find(qn("w:pPr"))
+    ppr.find(qn("w:pStyle")).addnext(etree.Element(qn("w:keepNext"), {qn("w:val"): "0"}))

@@ -59,7 +59,6 @@ def chart_figures(document: Document, values: dict[str, str],
         return []
     labels = document.labels
     style = document.style
-    names = {d.id: d.name for d in document.departments}
     colors = {name.removeprefix("--hb-"): value for name, value in values.items()
               if name.removeprefix("--hb-") in _CHART_COLORS or name.startswith("--hb-dept-")}
     drawing = (document.lang, tuple(labels.items()), tuple(colors.items()), style.cjk_font,
@@ -67,14 +66,7 @@ def chart_figures(document: Document, values: dict[str, str],
     svgs = {}
     figures = []
     for index, page in enumerate(document.charts):
-        if page.kind == "department" and page.department in names:
-            caption = labels.fmt("org_department_chart", name=names[page.department])
-        elif page.kind == "overview":
-            caption = labels["org_overview"]
-        else:
-            caption = labels["org_chart"]
-        if page.parts > 1:
-            caption += labels.fmt("parenthetical", text=f"{page.part}/{page.parts}")
+        caption = page.caption
         titles = _chart_titles(page, document.lang)
         alt = (labels.fmt("chart_alt", caption=caption,
                           roles=labels["list_separator"].join(titles)) if titles else caption)

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from ... import __version__
-from ...document import Document, TocEntry
+from ...document import SEAT_COLUMNS, Document, TocEntry
 from ...errors import HandbookError, Location
 from .assets import chart_figures, image_uri, markdown_image
 from .cache import PageCache, TracingContext, untraceable
@@ -147,6 +147,7 @@ def _context(document: Document, root: Path | None, env: jinja2.Environment,
         "labels": labels,
         "style": style,
         "columns": document.columns,
+        "seat_columns": SEAT_COLUMNS,
         "m": env.get_template(MACROS).module,
         "md": MarkdownHtml(untraceable(lambda src: markdown_image(src, root))),
         "toc": toc_tree(document.toc),
