@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import orgchart
+from .colour import Palette, palette_for
 from .convert import converter
 from .labels import Labels, load_labels
 from .markdown import Markdown, parse_markdown
@@ -184,6 +185,7 @@ class Document:
     lang: str
     labels: Labels
     style: Style
+    palette: Palette  # every colour, decided once: departments, text, charts
     title: str
     subtitle: str | None
     organization: str
@@ -204,6 +206,11 @@ class Document:
         departments' charts then share pages instead of leaving most of a page empty."""
         _, height = self.style.chart_area()
         return not chart.landscape and chart.height <= _SHARED_CHART_SHARE * height
+
+    @property
+    def chart_font(self) -> str:
+        """The charts' font list: the body's (a brand's, the Latin face for English)."""
+        return self.style.font_stack(self.style.body_font)
 
     @property
     def roles(self) -> list[RoleSection]:
@@ -267,11 +274,13 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     sections = {rid: _role_section(roles[rid], refs, reports[rid], handbook, convert, labels)
                 for rid in order}
     departments = _departments(handbook, order, roles, sections, refs, convert)
+    palette = palette_for(style, [d.id for d in departments])
     document = Document(
         name=handbook.name,
         lang=lang,
         labels=labels,
         style=style,
+        palette=palette,
         title=convert(handbook.title),
         subtitle=convert(handbook.subtitle) if handbook.subtitle else None,
         organization=convert(handbook.organization),
@@ -288,7 +297,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         departments=departments,
         columns=_columns(list(roles.values())),
         created=_created(),
-        notices=notices,
+        notices=[*notices, *palette.notices],
     )
     if chart_pages:
         document.charts = plan_document_charts(document, roles, order)

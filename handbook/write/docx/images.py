@@ -39,7 +39,9 @@ def chart_images(document: Document) -> Iterator[Picture]:
 
     labels = document.labels
     departments = {d.id: d.name for d in document.departments}
-    svgs = [orgchart.to_svg(page, lang=document.lang).encode("utf-8")
+    colours = document.palette.chart_colours()
+    svgs = [orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colours,
+                            font_family=document.chart_font).encode("utf-8")
             for page in document.charts]
     for page, svg, png in zip(document.charts, svgs, rasterize(svgs, CHART_DPI), strict=True):
         department = getattr(page, "department", None)
