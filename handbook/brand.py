@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .colour import brand_bands
 from .errors import ContentError, Problem, UsageError, did_you_mean
 from .load import LoadedFile, load_yaml
 from .rules import IMAGE_SUFFIXES, asset_problem
@@ -146,6 +147,7 @@ def _apply(brand, base: Style, lang: str, directory: Path, loaded: LoadedFile,
             value = getattr(color, field, None)
             if isinstance(value, str) and value.startswith("#"):
                 changes[field] = value
+        changes.update(_accents(color, changes, base))
     faces, families = _fonts(brand, lang, directory, loaded, problems)
     typography = brand.typography
     body = _regional(_family(typography.base), lang) if typography else None
@@ -162,6 +164,20 @@ def _apply(brand, base: Style, lang: str, directory: Path, loaded: LoadedFile,
     if logo:
         changes["logo"] = _asset(directory, logo, loaded, ("logo",), problems)
     return base.with_(**changes)
+
+
+def _accents(color, colours: dict[str, str], base: Style) -> dict[str, Any]:
+    """Department colours and the dotted-line colour from the brand's own colours (primary,
+    secondary, then the rest of its palette), so no built-in accent is left beside them."""
+    palette = getattr(color, "palette", None) or {}
+    named = [value for value in palette.values() if isinstance(value, str)]
+    ink = {colours.get("foreground"), colours.get("background")}
+    own = [colours[key] for key in ("primary", "secondary") if key in colours]
+    own += [value for value in named if value.startswith("#") and value not in ink]
+    if not own:
+        return {}
+    bands = brand_bands(own, colours.get("background", base.background))
+    return {"bands": bands or (own[0],), "dotted": colours.get("secondary", own[0])}
 
 
 def _brand_name(brand) -> str | None:

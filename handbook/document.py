@@ -12,15 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from . import orgchart
+from .colour import Palette, palette_for
 from .convert import converter
 from .labels import Labels, load_labels
 from .markdown import Markdown, parse_markdown
 from .model import Handbook, Role
 from .style import Style, default_style
+
+_CJK_TEXT = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 __all__ = [
     "Columns",
@@ -216,6 +220,7 @@ class Document:
     lang: str
     labels: Labels
     style: Style
+    palette: Palette  # every colour, decided once: departments, text, charts
     title: str
     subtitle: str | None
     organization: str
@@ -236,6 +241,24 @@ class Document:
         departments' charts then share pages instead of leaving most of a page empty."""
         _, height = self.style.chart_area()
         return not chart.landscape and chart.height <= _SHARED_CHART_SHARE * height
+
+    @property
+    def chart_font(self) -> str:
+        """The charts' font list: the body's (a brand's, the Latin face for English).
+
+        WeasyPrint sets SVG text in the first face of the list it finds and falls back
+        through fontconfig, not along the list, so a chart with Chinese text on it (English
+        labels on Chinese content) starts with the regional CJK face."""
+        families = self.style.body_font
+        if "CJK" not in families[0] and any(_CJK_TEXT.search(text) for text in self._chart_texts()):
+            families = (self.style.cjk_font, *families)
+        return self.style.font_stack(families)
+
+    def _chart_texts(self):
+        charts = self.charts or []
+        for page in charts:
+            for box in getattr(getattr(page, "layout", None), "boxes", ()):
+                yield from (text.text for text in box.texts)
 
     @property
     def roles(self) -> list[RoleSection]:
@@ -300,11 +323,13 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
                 for rid in order}
     departments = _departments(handbook, order, roles, sections, refs, convert)
     _add_total_rows(departments, labels)
+    palette = palette_for(style, [d.id for d in departments])
     document = Document(
         name=handbook.name,
         lang=lang,
         labels=labels,
         style=style,
+        palette=palette,
         title=convert(handbook.title),
         subtitle=convert(handbook.subtitle) if handbook.subtitle else None,
         organization=convert(handbook.organization),
@@ -321,7 +346,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         departments=departments,
         columns=_columns(list(roles.values())),
         created=_created(),
-        notices=notices,
+        notices=[*notices, *palette.notices],
     )
     if chart_pages:
         document.charts = plan_document_charts(document, roles, order)

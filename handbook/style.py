@@ -19,6 +19,7 @@ _CJK = {"zh-Hans": "SC", "zh-Hant": "TC", "en": "SC"}
 # Department colour bands for the org chart and headings, readable on white.
 _BANDS = ("#1f5c99", "#c2185b", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#8d6e63",
           "#5c6bc0", "#9e9d24", "#d84315", "#00695c", "#455a64")
+_SYMBOL_FONTS = ("Noto Sans Math", "Noto Sans Symbols", "Noto Sans Symbols2")
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,15 @@ class Style:
     foreground: str = "#222222"
     background: str = "#ffffff"
     muted: str = "#5f6b7a"
+    dotted: str = "#7a4f9a"  # dotted-line reporting on charts (a brand's secondary)
     bands: tuple[str, ...] = _BANDS
     body_font: tuple[str, ...] = ("Noto Sans CJK SC",)
     heading_font: tuple[str, ...] = ("Noto Sans CJK SC",)
     cjk_font: str = "Noto Sans CJK SC"
     latin_font: str = "Noto Sans"
+    # Symbols the Latin face lacks (≥ ≤ → ±…), from faces drawn to match it, before any CJK
+    # face: an English book then needs no CJK font at all.
+    symbol_fonts: tuple[str, ...] = ()
     font_faces: tuple[FontFace, ...] = ()
     page_size: str = "A4"
     margins_mm: tuple[float, float, float, float] = (22.0, 18.0, 20.0, 18.0)  # t r b l
@@ -65,10 +70,18 @@ class Style:
         heading = 18 * MM
         return (width - left - right) * MM, (height - top - bottom) * MM - heading
 
+    def font_names(self, families: tuple[str, ...]) -> list[str]:
+        """``families``, then the Latin face, its symbol faces and the CJK face: a CJK face
+        that only backs up a Latin one goes after the symbols, so ≥ and ≤ in an English book
+        come from faces drawn to match its text, not from the CJK face."""
+        head = [name for index, name in enumerate(families)
+                if index == 0 or name != self.cjk_font or not self.symbol_fonts]
+        return list(dict.fromkeys([*head, self.latin_font, *self.symbol_fonts,
+                                   self.cjk_font]))
+
     def font_stack(self, families: tuple[str, ...]) -> str:
         """A CSS font-family list that always ends in a CJK face and a generic family."""
-        names = list(dict.fromkeys([*families, self.latin_font, self.cjk_font]))
-        return ", ".join(f'"{name}"' for name in names) + ", sans-serif"
+        return ", ".join(f'"{name}"' for name in self.font_names(families)) + ", sans-serif"
 
     def with_(self, **changes) -> Style:
         return replace(self, **changes)
@@ -82,5 +95,5 @@ def default_style(lang: str, script: str | None = None) -> Style:
     cjk = f"Noto Sans CJK {region}"
     if lang == "en":
         return Style(body_font=("Noto Sans", cjk), heading_font=("Noto Sans", cjk),
-                     cjk_font=cjk, latin_font="Noto Sans")
+                     cjk_font=cjk, latin_font="Noto Sans", symbol_fonts=_SYMBOL_FONTS)
     return Style(body_font=(cjk,), heading_font=(cjk,), cjk_font=cjk, latin_font="Noto Sans")

@@ -260,25 +260,31 @@ def test_bookmark_names_are_valid_word_names():
 
 
 def test_east_asian_language_and_fonts_in_defaults_and_styles(each):
+    """Chinese books name their region's CJK face and language everywhere; an English book
+    names neither (no zh-CN, no CJK face: its East Asian font is its body font)."""
     lang = each.document.lang
-    region = CJK_REGION[lang]
+    east_asian = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}.get(lang)
+    face = f"Noto Sans CJK {CJK_REGION[lang]}" if east_asian else "Noto Sans"
     styles = each.xml("word/styles.xml")
     defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
     language = defaults.find("w:lang", NS)
-    assert _attr(language, "eastAsia") == {"zh-Hant": "zh-TW"}.get(lang, "zh-CN")
+    assert _attr(language, "eastAsia") == east_asian
     assert _attr(language, "val") == {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}.get(lang, "en-US")
-    assert _attr(defaults.find("w:rFonts", NS), "eastAsia") == f"Noto Sans CJK {region}"
+    assert _attr(defaults.find("w:rFonts", NS), "eastAsia") == face
     fonts = list(styles.iter(f"{{{W}}}rFonts"))
     assert len(fonts) > 10
     for element in fonts:
-        assert _attr(element, "eastAsia") == f"Noto Sans CJK {region}"
+        assert _attr(element, "eastAsia") == face
         assert _attr(element, "eastAsiaTheme") is None
     settings = each.xml("word/settings.xml")
-    assert _attr(settings.find("w:themeFontLang", NS), "eastAsia") == _attr(language,
-                                                                          "eastAsia")
-    for part in ("word/styles.xml", "word/theme/theme1.xml", "word/fontTable.xml"):
+    assert _attr(settings.find("w:themeFontLang", NS), "eastAsia") == east_asian
+    for part in ("word/styles.xml", "word/theme/theme1.xml", "word/fontTable.xml",
+                 "word/settings.xml", "word/document.xml"):
         with zipfile.ZipFile(each.path) as archive:
-            assert b" JP" not in archive.read(part) and b"ja-JP" not in archive.read(part)
+            xml = archive.read(part)
+        assert b" JP" not in xml and b"ja-JP" not in xml
+        if east_asian is None:
+            assert b"zh-CN" not in xml and b"CJK" not in xml, part
 
 
 # --- pictures, properties, reproducibility ------------------------------------------------------
@@ -305,7 +311,7 @@ def test_chart_pages_as_pictures_in_landscape_sections(handbook_dir, tmp_path, m
         size: tuple[int, int]
         caption: str = "caption"
 
-    def to_svg(page, lang=None, labels=None):
+    def to_svg(page, lang=None, **drawing):
         width, height = page.size
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" '
                 f'height="{height}pt" viewBox="0 0 {width} {height}">'

@@ -82,7 +82,7 @@ def test_svg_colours_and_fonts_come_from_css_variables_with_fallbacks(tc_layout)
                                  "primary": "red;}</style><script>"})
     sheet = ET.fromstring(svg).find(f"{SVG}style").text
     assert sheet.startswith("@supports (color: var(--hb))")
-    assert "var(--hb-font-cjk, 'Noto Sans CJK TC', sans-serif)" in sheet
+    assert "var(--hb-font-chart, 'Noto Sans CJK TC', sans-serif)" in sheet
     assert "fill: var(--hb-dept-2, #00ff00)" in sheet
     assert 'fill="#ff0000"' in svg, "brand colours reach renderers without CSS variables"
     assert "<script>" not in svg, "only hex colours are accepted"

@@ -48,7 +48,7 @@ def to_svg(
         f'viewBox="0 0 {_n(width)} {_n(height)}" '
         f'font-family={quoteattr(font_stack(lang, font_family))}>',
         f"<title>{_text(title)}</title>",
-        _style_sheet(layout, lang, palette),
+        _style_sheet(layout, lang, palette, font_stack(lang, font_family)),
         f'<g class="hb-chart" transform="translate({_n(shift)} 0)">' if shift else "<g>",
         f'<g class="hb-edges" fill="none" stroke="{palette["rule"]}" '
         f'stroke-width="{_LINE_W}">',
@@ -154,7 +154,7 @@ def _box(box: Box, palette: Mapping[str, str]) -> str:
             f'<path class="hb-note-rule" d="M{_n(x1)} {_n(y1)}H{_n(x2)}" fill="none" '
             f'stroke="{palette["dotted"]}" stroke-width="{_LINE_W}" stroke-dasharray="2 1.5"/>')
     for t in box.texts:
-        tone = {"hb-title": "foreground", "hb-badge-text": "background", "hb-more": "primary",
+        tone = {"hb-title": "foreground", "hb-badge-text": "badge-text", "hb-more": "primary",
                 "hb-note": "dotted"}.get(t.cls, "muted")
         weight = ' font-weight="bold"' if t.bold else ""
         anchor = ' text-anchor="middle"' if t.anchor == "middle" else ""
@@ -165,24 +165,23 @@ def _box(box: Box, palette: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
-def _style_sheet(layout: Layout, lang: str, palette: Mapping[str, str]) -> str:
+def _style_sheet(layout: Layout, lang: str, palette: Mapping[str, str], fonts: str) -> str:
     """Class rules that let the page's --hb-* custom properties restyle the chart."""
     script = script_for(lang).lower()
-    fallback = font_stack(lang)
     rules = [
-        f".hb-orgchart-{script} {{ font-family: var(--hb-font-cjk, {fallback}); }}",
-        f".hb-orgchart .hb-edges {{ stroke: var(--hb-rule, {palette['rule']}); }}",
+        f".hb-orgchart-{script} {{ font-family: var(--hb-font-chart, {fonts}); }}",
+        f".hb-orgchart .hb-edges {{ stroke: var(--hb-chart-rule, {palette['rule']}); }}",
         f".hb-orgchart .hb-dotted, .hb-orgchart .hb-note-rule "
         f"{{ stroke: var(--hb-dotted, {palette['dotted']}); }}",
         f".hb-orgchart .hb-box {{ fill: var(--hb-background, {palette['background']}); "
-        f"stroke: var(--hb-border, {palette['border']}); }}",
+        f"stroke: var(--hb-chart-border, {palette['border']}); }}",
         f".hb-orgchart .hb-assistant .hb-box "
         f"{{ fill: var(--hb-primary-tint, {palette['primary-tint']}); }}",
         f".hb-orgchart .hb-title {{ fill: var(--hb-foreground, {palette['foreground']}); }}",
         f".hb-orgchart .hb-subtitle, .hb-orgchart .hb-code, .hb-orgchart .hb-count "
         f"{{ fill: var(--hb-muted, {palette['muted']}); }}",
-        f".hb-orgchart .hb-badge {{ fill: var(--hb-secondary, {palette['secondary']}); }}",
-        f".hb-orgchart .hb-badge-text {{ fill: var(--hb-background, {palette['background']}); }}",
+        f".hb-orgchart .hb-badge {{ fill: var(--hb-badge, {palette['secondary']}); }}",
+        f".hb-orgchart .hb-badge-text {{ fill: var(--hb-badge-text, {palette['badge-text']}); }}",
         f".hb-orgchart .hb-more {{ fill: var(--hb-primary, {palette['primary']}); }}",
         f".hb-orgchart .hb-note {{ fill: var(--hb-dotted, {palette['dotted']}); }}",
     ]

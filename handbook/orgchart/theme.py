@@ -27,6 +27,7 @@ COLORS = {
     "primary-tint": "#eef3f8",  # assistant box fill
     "border": "#9aa5b1",  # box outline
     "secondary": "#c2410c",  # vacancy badge
+    "badge-text": "#ffffff",  # its number
     "dotted": "#7a4f9a",  # dotted-line reporting
 }
 

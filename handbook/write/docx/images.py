@@ -38,7 +38,9 @@ def chart_images(document: Document) -> Iterator[Picture]:
     from ... import orgchart
 
     labels = document.labels
-    svgs = [orgchart.to_svg(page, lang=document.lang, labels=labels).encode("utf-8")
+    colours = document.palette.chart_colours()
+    svgs = [orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colours,
+                            font_family=document.chart_font).encode("utf-8")
             for page in document.charts]
     for page, svg, png in zip(document.charts, svgs, rasterize(svgs, CHART_DPI), strict=True):
         caption = page.caption

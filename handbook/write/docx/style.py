@@ -20,6 +20,7 @@ from docx.opc.part import Part
 from docx.oxml.parser import parse_xml
 from docx.parts.numbering import NumberingPart
 
+from ...colour import Palette
 from ...style import Style
 from . import oxml as x
 from .reference import HEADING_STYLES, PALETTE, TINT
@@ -54,29 +55,34 @@ def open_reference(style: Style, root: Path | None) -> tuple[docx.document.Docum
     return docx.Document(str(path)), False
 
 
-def east_asian_tag(lang: str) -> str:
-    """The East Asian language of the text: Traditional for zh-Hant, else Simplified."""
-    return "zh-TW" if lang == "zh-Hant" else "zh-CN"
+def east_asian_tag(lang: str) -> str | None:
+    """The East Asian language of the text: Traditional for zh-Hant, Simplified for zh-Hans,
+    none for an English book (Word would otherwise treat it as Chinese text)."""
+    return {"zh-Hant": "zh-TW", "zh-Hans": "zh-CN"}.get(lang)
 
 
-def apply_style(word, style: Style, lang: str, own: bool) -> dict[str, bytes]:
-    """Put ``style`` into ``word``'s styles and settings; returns replaced part blobs."""
+def apply_style(word, style: Style, lang: str, own: bool,
+                colours: Palette | None = None) -> dict[str, bytes]:
+    """Put ``style`` (its colours as ``colours`` made them readable) into ``word``'s styles
+    and settings; returns replaced part blobs. An English book names no CJK face: its East
+    Asian font is its body font, so Word asks for no Chinese font it does not need."""
     replacements: dict[str, bytes] = {}
     styles = word.styles.element
-    cjk = style.cjk_font
     body = style.body_font[0] if style.body_font else style.latin_font
     heading = style.heading_font[0] if style.heading_font else body
+    cjk = style.cjk_font if east_asian_tag(lang) else body
     mono = cjk.replace("Sans CJK", "Sans Mono CJK") if "Sans CJK" in cjk else "Courier New"
     hint = lang in ("zh-Hans", "zh-Hant")  # quotes and dashes in the Chinese font
     if own:
         x.set_fonts(styles, body=body, heading=heading, mono=mono, east_asian=cjk,
                     heading_ids=HEADING_STYLES, mono_ids=("PlainText", "HTMLCode"), hint=hint)
-        colours = palette(style)
+        colours = palette(style, colours)
         x.recolour(styles, colours)
         theme = _related(word.part, RT.THEME)
         if theme is not None:
             replacements[str(theme.partname)] = x.theme_xml(
-                theme.blob, body=body, heading=heading, east_asian=cjk,
+                theme.blob, body=body, heading=heading,
+                east_asian=cjk if east_asian_tag(lang) else "",
                 colours={"accent1": colours[PALETTE["primary"]],
                          "accent2": colours[PALETTE["secondary"]],
                          "dk2": colours[PALETTE["foreground"]],
@@ -91,8 +97,11 @@ def apply_style(word, style: Style, lang: str, own: bool) -> dict[str, bytes]:
     x.set_language(styles, latin, east_asian)
     x.tune_settings(word.settings.element, latin, east_asian)
     charset, alternative = _CHARSET.get(lang, _DEFAULT_CHARSET)
-    fonts = [(name, None, "00") for name in dict.fromkeys((body, heading)) if name != cjk]
-    fonts += [(cjk, alternative, charset), (mono, None, charset)]
+    if east_asian is None:
+        fonts = [(name, None, "00") for name in dict.fromkeys((body, heading, mono))]
+    else:
+        fonts = [(name, None, "00") for name in dict.fromkeys((body, heading)) if name != cjk]
+        fonts += [(cjk, alternative, charset), (mono, None, charset)]
     blob = x.font_table_xml(fonts)
     font_table = _related(word.part, RT.FONT_TABLE)
     if font_table is None:
@@ -112,9 +121,10 @@ def _drop_styles_with_effects(part) -> None:
             part.drop_rel(rid)
 
 
-def palette(style: Style) -> dict[str, str]:
-    """Placeholder colour → the Style's colour, as Word hex."""
-    mapping = {PALETTE[key]: getattr(style, key).lstrip("#").upper()
+def palette(style: Style, colours: Palette | None = None) -> dict[str, str]:
+    """Placeholder colour → the Style's colour (its readable shade), as Word hex."""
+    source = colours or style
+    mapping = {PALETTE[key]: getattr(source, key).lstrip("#").upper()
                for key in ("primary", "secondary", "muted", "foreground")}
     mapping[TINT["primary"]] = tint(style.primary)
     return mapping

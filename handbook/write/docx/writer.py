@@ -68,7 +68,7 @@ class DocxWriter:
         for child in list(self.body):  # the reference's specimen text and section
             self.body.remove(child)
         self.replacements = apply_style(self.word, self.style, document.lang,
-                                        self.own_reference)
+                                        self.own_reference, document.palette)
         self.numbering = x.Numbering(numbering_root(self.word))
         self.markdown = MarkdownRenderer(self.numbering, self._external_link)
         self.sections = Sections(document, self.part, self.body)

@@ -28,7 +28,6 @@ _IMAGE_LIMIT = 8 * 1024 * 1024
 # Room above a chart: the part heading and a caption on the first page, a caption after.
 _FIRST_CHART_HEADINGS_MM = 26.0
 _CHART_CAPTION_MM = 10.0
-_CHART_COLORS = ("primary", "secondary", "foreground", "muted", "background")
 
 
 # --- org charts ----------------------------------------------------------------------------
@@ -46,9 +45,8 @@ class ChartFigure:
     shares_page: bool = False
 
 
-def chart_figures(document: Document, values: dict[str, str],
-                  memo: dict | None = None) -> list[ChartFigure]:
-    """The Document's chart pages as SVG figures; ``values`` are the page's CSS variables.
+def chart_figures(document: Document, memo: dict | None = None) -> list[ChartFigure]:
+    """The Document's chart pages as SVG figures, in the Palette's colours and the chart font.
 
     The chart's colours are given to the engine as values (WeasyPrint's SVG renderer resolves
     no custom properties); browsers may still restyle it through the ``--hb-*`` properties.
@@ -59,10 +57,9 @@ def chart_figures(document: Document, values: dict[str, str],
         return []
     labels = document.labels
     style = document.style
-    colors = {name.removeprefix("--hb-"): value for name, value in values.items()
-              if name.removeprefix("--hb-") in _CHART_COLORS or name.startswith("--hb-dept-")}
+    colors = document.palette.chart_colours()
     drawing = (document.lang, tuple(labels.items()), tuple(colors.items()), style.cjk_font,
-               style.page_size, style.margins_mm)
+               document.chart_font, style.page_size, style.margins_mm)
     svgs = {}
     figures = []
     for index, page in enumerate(document.charts):
@@ -88,7 +85,8 @@ def _chart_svg(document: Document, page, index: int, colors: dict[str, str]) -> 
     from ... import orgchart
 
     style = document.style
-    svg = orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colors)
+    svg = orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colors,
+                          font_family=document.chart_font)
     svg = regional_svg_fonts(_bare_svg(svg), style.cjk_font)
     width, height = style.page_mm(page.landscape)
     top, right, bottom, left = style.margins_mm

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ...colour import Palette, mix
 from ...labels import Labels
 from ...style import Style
 
@@ -23,7 +24,6 @@ __all__ = ["css_string", "css_values", "css_variables", "page_geometry", "page_o
 
 _FONT_TYPES = {".ttf": ("font/ttf", "truetype"), ".otf": ("font/otf", "opentype"),
                ".woff": ("font/woff", "woff"), ".woff2": ("font/woff2", "woff2")}
-_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 # Fonts a reader's own computer may have when the Noto faces are not installed (screen only:
 # WeasyPrint finds the Noto faces first and never reaches these).
 _PLATFORM_FONTS = {
@@ -73,52 +73,44 @@ def page_geometry(style: Style) -> dict[str, str]:
     }
 
 
-def css_values(style: Style, lang: str, departments: int) -> dict[str, str]:
-    """The ``--hb-*`` custom properties and their values for ``style``."""
-    style = _checked_colours(style)
+def css_values(style: Style, palette: Palette, lang: str) -> dict[str, str]:
+    """The ``--hb-*`` custom properties and their values: the Palette's colours (readable
+    text, the departments' colours by print index) and the Style's fonts."""
     values = {
-        "--hb-primary": style.primary,
-        "--hb-primary-tint": _mix(style.primary, style.background, 0.08),
-        "--hb-primary-soft": _mix(style.primary, style.background, 0.22),
-        "--hb-secondary": style.secondary,
-        "--hb-foreground": style.foreground,
-        "--hb-background": style.background,
-        "--hb-muted": style.muted,
-        "--hb-rule": _mix(style.foreground, style.background, 0.22),
-        "--hb-rule-light": _mix(style.foreground, style.background, 0.1),
+        "--hb-primary": palette.primary,
+        "--hb-primary-tint": palette.primary_tint,
+        "--hb-primary-soft": mix(palette.primary, palette.background, 0.22),
+        "--hb-secondary": palette.secondary,
+        "--hb-secondary-text": palette.secondary_text,
+        "--hb-foreground": palette.foreground,
+        "--hb-background": palette.background,
+        "--hb-muted": palette.muted,
+        "--hb-rule": mix(palette.foreground, palette.background, 0.22),
+        "--hb-rule-light": mix(palette.foreground, palette.background, 0.1),
         "--hb-font-body": _font_stack(style, style.body_font, lang),
         "--hb-font-heading": _font_stack(style, style.heading_font, lang),
     }
-    bands = style.bands
-    for index in range(max(departments, len(bands))):
-        values[f"--hb-dept-{index}"] = bands[index % len(bands)]
+    for index, colour in enumerate(palette.departments.values()):
+        values[f"--hb-dept-{index}"] = colour
     return values
 
 
-def css_variables(values: dict[str, str], style: Style, departments: int) -> Markup:
-    """``:root`` custom properties, one class per department colour, brand @font-faces."""
+def css_variables(values: dict[str, str], style: Style,
+                  colours: list[tuple[str, str]]) -> Markup:
+    """``:root`` custom properties, a class per department of the page (``hb-dept-N`` for
+    the N-th: the colour the Palette gave it, and its shade for small text), brand
+    @font-faces."""
+    background = values["--hb-background"]
     lines = [":root {"] + [f"  {name}: {value};" for name, value in values.items()] + ["}"]
-    background = _checked_colours(style).background
-    for index in range(departments):
-        band = values[f"--hb-dept-{index}"]
-        lines.append(f".hb-dept-{index} {{ --hb-dept: var(--hb-dept-{index}); "
-                     f"--hb-dept-tint: {_mix(band, background, 0.1)}; }}")
+    for index, (colour, text) in enumerate(colours):
+        lines.append(f".hb-dept-{index} {{ --hb-dept: {colour}; --hb-dept-text: {text}; "
+                     f"--hb-dept-tint: {mix(colour, background, 0.1)}; }}")
     lines += [_font_face(face) for face in style.font_faces if Path(face.path).is_file()]
     return safe_css("\n".join(lines))
 
 
-def _checked_colours(style: Style) -> Style:
-    """Colours as #hex only: anything else (a typo, an injection) falls back to the default."""
-    default = Style()
-    changes = {name: getattr(default, name)
-               for name in ("primary", "secondary", "foreground", "background", "muted")
-               if not _HEX.fullmatch(str(getattr(style, name)))}
-    bands = tuple(band for band in style.bands if _HEX.fullmatch(str(band)))
-    return style.with_(**changes, bands=bands or default.bands)
-
-
 def _font_stack(style: Style, families: tuple[str, ...], lang: str) -> str:
-    names = [*families, style.latin_font, style.cjk_font, *_PLATFORM_FONTS.get(lang, ())]
+    names = [*style.font_names(families), *_PLATFORM_FONTS.get(lang, ())]
     unique = dict.fromkeys(name for name in names if name)
     return ", ".join(css_string(name) for name in unique) + ", sans-serif"
 
@@ -146,21 +138,3 @@ def _font_style(value: str) -> str:
 
 def _mm(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + "mm"
-
-
-def _mix(colour: str, base: str, amount: float) -> str:
-    """``amount`` of ``colour`` over ``base`` (both #rrggbb), as #rrggbb."""
-    first, second = _rgb(colour), _rgb(base)
-    if first is None or second is None:
-        return colour
-    mixed = (round(a * amount + b * (1 - amount)) for a, b in zip(first, second, strict=True))
-    return "#" + "".join(f"{c:02x}" for c in mixed)
-
-
-def _rgb(colour: str) -> tuple[int, int, int] | None:
-    text = colour.strip().lstrip("#")
-    if len(text) == 3:
-        text = "".join(c * 2 for c in text)
-    if not re.fullmatch(r"[0-9a-fA-F]{6}", text):
-        return None
-    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)

@@ -140,7 +140,7 @@ def _context(document: Document, root: Path | None, env: jinja2.Environment,
     labels = document.labels
     stylesheet, _, _ = env.loader.get_source(env, STYLESHEET)
     departments = {d.id: index for index, d in enumerate(document.departments)}
-    values = css_values(style, document.lang, len(document.departments))
+    values = css_values(style, document.palette, document.lang)
     return {
         "document": document,
         "jd": document.job_description,
@@ -153,10 +153,12 @@ def _context(document: Document, root: Path | None, env: jinja2.Environment,
         "toc": toc_tree(document.toc),
         "roles_by_id": {role.ref.id: role for role in document.roles},
         "department_index": departments,
-        "charts": chart_figures(document, values, cache.figures if cache else None),
+        "charts": chart_figures(document, cache.figures if cache else None),
         "logo": image_uri(style.logo, style.cjk_font),
         "cover_image": image_uri(style.cover_image, style.cjk_font),
-        "css_variables": css_variables(values, style, len(document.departments)),
+        "css_variables": css_variables(values, style, [
+            (document.palette.department(d.id), document.palette.department_text(d.id))
+            for d in document.departments]),
         "stylesheet": safe_css(stylesheet),
         "page": page_geometry(style),
         "running": {

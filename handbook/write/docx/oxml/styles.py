@@ -66,17 +66,24 @@ def ensure_east_asian(styles, east_asian: str, hint: bool) -> None:
             fonts.set(qn("w:eastAsia"), east_asian)
 
 
-def set_language(styles, latin: str, east_asian: str) -> None:
-    """``w:lang`` in the defaults, and the East Asian language wherever a style sets one."""
+def set_language(styles, latin: str, east_asian: str | None) -> None:
+    """``w:lang`` in the defaults, and the East Asian language wherever a style sets one
+    (removed everywhere when the text has none)."""
     rpr = _default_rpr(styles)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = _SubElement(rpr, qn("w:lang"))
     lang.set(_VAL, latin)
-    lang.set(qn("w:eastAsia"), east_asian)
-    for other in styles.iter(qn("w:lang")):
-        if other is not lang and other.get(qn("w:eastAsia")):
-            other.set(qn("w:eastAsia"), east_asian)
+    for element in styles.iter(qn("w:lang")):
+        if element is lang or element.get(qn("w:eastAsia")):
+            _set_or_drop(element, qn("w:eastAsia"), east_asian)
+
+
+def _set_or_drop(element, name: str, value: str | None) -> None:
+    if value is None:
+        element.attrib.pop(name, None)
+    else:
+        element.set(name, value)
 
 
 def recolour(root, mapping: dict[str, str]) -> None:
@@ -114,7 +121,7 @@ def _copy(element):
     return etree.fromstring(etree.tostring(element))
 
 
-def tune_settings(settings, latin: str, east_asian: str) -> None:
+def tune_settings(settings, latin: str, east_asian: str | None) -> None:
     """No "update fields?" prompt on open; theme fonts resolve for the right East Asian script."""
     for tag in ("w:updateFields", "w:attachedTemplate"):
         for element in settings.findall(qn(tag)):
@@ -128,7 +135,7 @@ def tune_settings(settings, latin: str, east_asian: str) -> None:
         else:
             settings.append(theme_lang)
     theme_lang.set(_VAL, latin)
-    theme_lang.set(qn("w:eastAsia"), east_asian)
+    _set_or_drop(theme_lang, qn("w:eastAsia"), east_asian)
 
 
 class Numbering:
