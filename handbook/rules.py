@@ -18,10 +18,10 @@ IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 _TOLERANCE = 0.01
 
 
-def check(handbook: Handbook, problems: list[Problem]) -> None:
-    """Every rule that needs the whole handbook."""
+def check(handbook: Handbook, problems: list[Problem], *, assets: bool = True) -> None:
+    """Every rule that needs the whole handbook (``assets``: also the files it names)."""
     _check_revisions(handbook, problems)
-    if handbook.logo:
+    if handbook.logo and assets:
         _check_asset(handbook.root, handbook.logo, handbook.where("logo"), "logo", problems)
     department_ids = _check_departments(handbook, problems)
     check_roles_alone(handbook.roles, department_ids, problems)
@@ -36,7 +36,8 @@ def check_roles_alone(roles: dict[str, Role | None], department_ids: set[str],
         _check_role_references(role, roles, department_ids, problems)
         _check_role_numbers(role, problems)
     _check_codes(valid, problems)
-    _check_reporting_cycles(valid, problems)
+    # With a role unreadable, "no role is at the top" may only mean the top one is broken.
+    _check_reporting_cycles(valid, problems, complete=len(valid) == len(roles))
 
 
 def asset_problem(root: Path, relative: str, *, kinds: set[str] = IMAGE_SUFFIXES) -> str | None:
@@ -227,14 +228,16 @@ def _check_codes(roles: dict[str, Role], problems: list[Problem]) -> None:
             first[role.code] = role
 
 
-def _check_reporting_cycles(roles: dict[str, Role], problems: list[Problem]) -> None:
+def _check_reporting_cycles(roles: dict[str, Role], problems: list[Problem], *,
+                            complete: bool) -> None:
     managers = {rid: role.reports_to for rid, role in roles.items() if role.reports_to in roles}
     cycles = _cycles(managers)
     for cycle in cycles:
         chain = " → ".join(f"{rid} ({roles[rid].title})" for rid in [*cycle, cycle[0]])
         problems.append(Problem(roles[cycle[0]].where("reports_to"), "error",
                                 f"`reports_to` forms a cycle: {chain}"))
-    if roles and not cycles and all(role.reports_to is not None for role in roles.values()):
+    if roles and complete and not cycles and all(role.reports_to is not None
+                                                 for role in roles.values()):
         first = next(iter(roles.values()))
         problems.append(Problem(first.where("reports_to"), "error",
                                 "every role reports to someone; the top role must have no "

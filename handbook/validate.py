@@ -9,6 +9,7 @@ the returned handbook.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from .errors import ContentError, Location, Problem, UsageError, did_you_mean
 from .load import LoadedFile, load_yaml
 from .model import ID_PATTERN, Handbook, Role
 
-__all__ = ["check_handbook", "load_handbook"]
+__all__ = ["check_handbook", "check_sources", "load_handbook"]
 
 _ROLE_SUFFIXES = (".yml", ".yaml")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
@@ -48,13 +49,41 @@ def check_handbook(directory: Path) -> tuple[Handbook | None, list[Problem]]:
     problems += loaded.problems
     handbook = _parse(Handbook, loaded, problems)
     roles = _load_roles(directory, problems)
+    return _check_whole(directory, loaded, handbook, roles, problems, assets=True)
+
+
+def check_sources(root: Path, handbook_source, role_sources: dict) -> tuple[
+        Handbook | None, list[Problem]]:
+    """The checks of ``check_handbook`` on content read from elsewhere (a workbook).
+
+    The sources are LoadedFile look-alikes (``data``, ``at``, ``problems``), so every
+    problem points at the place the value came from. Assets are not looked for: the
+    handbook is not on disk yet.
+    """
+    problems = list(handbook_source.problems)
+    handbook = _parse(Handbook, handbook_source, problems)
+    roles: dict[str, Role | None] = {}
+    for role_id, source in role_sources.items():
+        problem = _role_id_problem(role_id)
+        if problem:
+            problems.append(Problem(source.at(), "error", problem))
+            continue
+        role = _parse(Role, source, problems)
+        if role is not None:
+            role._id = role_id
+        roles[role_id] = role
+    return _check_whole(root, handbook_source, handbook, roles, problems, assets=False)
+
+
+def _check_whole(root: Path, loaded, handbook: Handbook | None, roles: dict,
+                 problems: list[Problem], *, assets: bool) -> tuple[Handbook | None, list]:
     if handbook is None:
         # Still check the roles against whatever departments can be read, so a typo in
         # handbook.yml does not hide every problem in the role files.
         rules.check_roles_alone(roles, _raw_department_ids(loaded), problems)
         return None, problems
-    handbook.bind(directory, roles)
-    rules.check(handbook, problems)
+    handbook.bind(root, roles)
+    rules.check(handbook, problems, assets=assets)
     return handbook, problems
 
 
@@ -235,11 +264,52 @@ def _type_message(kind: str, name: str, error: dict) -> str:
             f"`{name}` {got} is not a valid id: use lowercase letters, digits and hyphens, "
             "starting with a letter or digit"),
     }
+    hint = _fix_hint(kind, value)
+    if hint:
+        return messages.get(kind, f"`{name}`: {error.get('msg', 'invalid value')}") + hint
     if kind == "literal_error":
         allowed = ctx.get("expected", "").replace("'", "")
         hint = did_you_mean(str(value), [a.strip() for a in re.split(r",| or ", allowed)])
         return f"`{name}` must be one of {allowed}, not {got}{hint}"
     return messages.get(kind, f"`{name}`: {error.get('msg', 'invalid value')}")
+
+
+def _fix_hint(kind: str, value: Any) -> str:
+    """The value as it should be written, when it is plain what the person meant."""
+    if not isinstance(value, str):
+        return ""
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[%％]\s*", value)
+        return f"; write {match.group(1)}" if match else ""
+    if kind.startswith("date"):
+        return _date_hint(value)
+    return ""
+
+
+def _date_hint(text: str) -> str:
+    """``03/15/2025`` → "; write 2025-03-15"; a day/month order that is unclear gives both."""
+    text = text.strip()
+    ymd = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    if ymd:
+        return _write_date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
+    other = re.fullmatch(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*[-/.]\s*(\d{4})", text)
+    if not other:
+        return ""
+    first, second, year = int(other[1]), int(other[3]), int(other[4])
+    month_first = _write_date(year, first, second)
+    day_first = _write_date(year, second, first)
+    if other[2] == "." or not month_first:  # 15.03.2025 is written day first
+        return day_first
+    if day_first and day_first != month_first:
+        return f"{month_first} (or {day_first[len('; write '):]} if the day comes first)"
+    return month_first
+
+
+def _write_date(year: int, month: int, day: int) -> str:
+    try:
+        return f"; write {dt.date(year, month, day).isoformat()}"
+    except ValueError:
+        return ""
 
 
 def _describe(value: Any) -> str:

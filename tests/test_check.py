@@ -50,7 +50,8 @@ CASES = {
     ),
     "bad date": (
         [("handbook.yml", "effective: 2026-01-01", "effective: 2026/01/01")],
-        [f"{BOOK}:13:14: error: `effective` must be a date written YYYY-MM-DD, not `2026/01/01`"],
+        [f"{BOOK}:13:14: error: `effective` must be a date written YYYY-MM-DD, not `2026/01/01`; "
+         "write 2026-01-01"],
     ),
     "bad language": (
         [("handbook.yml", "language: en ", "language: EN ")],
