@@ -38,7 +38,7 @@ def load_handbook(directory: Path) -> tuple[Handbook, list[Problem]]:
 
 def check_handbook(directory: Path) -> tuple[Handbook | None, list[Problem]]:
     """Every problem of the handbook in ``directory``; the model when it could be built."""
-    directory = Path(directory)
+    directory = _handbook_directory(Path(directory))
     handbook_file = directory / "handbook.yml"
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such directory")
@@ -47,9 +47,52 @@ def check_handbook(directory: Path) -> tuple[Handbook | None, list[Problem]]:
     problems: list[Problem] = []
     loaded = _load(handbook_file)
     problems += loaded.problems
-    handbook = _parse(Handbook, loaded, problems)
-    roles = _load_roles(directory, problems)
+    role_files = _load_roles(directory, problems)
+    names = _Names(loaded.data, {rid: f.data for rid, f in role_files.items()})
+    handbook = _parse(Handbook, loaded, problems, names)
+    roles = {rid: _parse_role(rid, f, problems, names) for rid, f in role_files.items()}
     return _check_whole(directory, loaded, handbook, roles, problems, assets=True)
+
+
+def _handbook_directory(path: Path) -> Path:
+    """``check DIR/handbook.yml`` or ``check DIR/roles/x.yml`` means the handbook in DIR."""
+    if path.is_file() and path.suffix in _ROLE_SUFFIXES:
+        if path.name == "handbook.yml":
+            return path.parent
+        if path.parent.name == "roles" and (path.parent.parent / "handbook.yml").is_file():
+            return path.parent.parent
+    return path
+
+
+class _Names:
+    """Titles and department names, to answer a reference written as one with its id."""
+
+    def __init__(self, handbook_data: Any, roles_data: dict[str, Any]):
+        self.roles = {_key(d["title"]): rid for rid, d in roles_data.items()
+                      if isinstance(d, dict) and isinstance(d.get("title"), str)}
+        departments = handbook_data.get("departments") if isinstance(handbook_data, dict) else []
+        self.departments = {_key(d["name"]): d["id"] for d in departments or []
+                            if isinstance(d, dict) and isinstance(d.get("name"), str)
+                            and isinstance(d.get("id"), str)}
+
+    def find(self, field: str, value: Any) -> str | None:
+        """The id whose title (or department name) ``value`` is."""
+        if field in ("department", "parent"):
+            table = self.departments
+        elif field in ("reports_to", "head", "dotted_line_to"):
+            table = self.roles
+        else:
+            return None
+        return table.get(_key(value)) if isinstance(value, str) else None
+
+    def hint(self, field: str, value: Any) -> str:
+        found = self.find(field, value)
+        what = "department's name" if field in ("department", "parent") else "position's title"
+        return f"; that is a {what}: did you mean `{found}`?" if found else ""
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def check_sources(root: Path, handbook_source, role_sources: dict) -> tuple[
@@ -61,17 +104,15 @@ def check_sources(root: Path, handbook_source, role_sources: dict) -> tuple[
     handbook is not on disk yet.
     """
     problems = list(handbook_source.problems)
-    handbook = _parse(Handbook, handbook_source, problems)
+    names = _Names(handbook_source.data, {rid: s.data for rid, s in role_sources.items()})
+    handbook = _parse(Handbook, handbook_source, problems, names)
     roles: dict[str, Role | None] = {}
     for role_id, source in role_sources.items():
         problem = _role_id_problem(role_id)
         if problem:
             problems.append(Problem(source.at(), "error", problem))
             continue
-        role = _parse(Role, source, problems)
-        if role is not None:
-            role._id = role_id
-        roles[role_id] = role
+        roles[role_id] = _parse_role(role_id, source, problems, names)
     return _check_whole(root, handbook_source, handbook, roles, problems, assets=False)
 
 
@@ -87,13 +128,21 @@ def _check_whole(root: Path, loaded, handbook: Handbook | None, roles: dict,
     return handbook, problems
 
 
-def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, Role | None]:
+def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) -> Role | None:
+    role = _parse(Role, loaded, problems, names)
+    if role is not None:
+        role._id = role_id
+    return role
+
+
+def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, LoadedFile]:
+    """Every role file loaded (not yet validated), by role id."""
     roles_dir = directory / "roles"
     if not roles_dir.is_dir():
         problems.append(Problem(Location(directory / "handbook.yml"), "error",
                                 "no roles/ directory next to handbook.yml"))
         return {}
-    roles: dict[str, Role | None] = {}
+    roles: dict[str, LoadedFile] = {}
     files = sorted(p for p in roles_dir.iterdir()
                    if p.suffix in _ROLE_SUFFIXES and p.is_file() and not p.name.startswith("."))
     if not files:
@@ -110,10 +159,7 @@ def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, Role | No
             continue
         loaded = _load(path)
         problems += loaded.problems
-        role = _parse(Role, loaded, problems)
-        if role is not None:
-            role._id = role_id
-        roles[role_id] = role
+        roles[role_id] = loaded
     return roles
 
 
@@ -162,7 +208,8 @@ def _raw_department_ids(loaded: LoadedFile) -> set[str]:
 # --- model parsing with positioned errors ------------------------------------------------
 
 
-def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem]):
+def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem],
+           names: _Names):
     if loaded.data is None:
         return None
     if not isinstance(loaded.data, dict):
@@ -173,7 +220,7 @@ def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem]):
         obj = model.model_validate(loaded.data)
     except ValidationError as exc:
         errors = exc.errors()
-        problems += [_translate(error, model, loaded) for error in errors]
+        problems += [_translate(error, model, loaded, names) for error in errors]
         obj = _salvage(model, loaded.data, errors)
         if obj is None:
             return None
@@ -209,7 +256,8 @@ def _drop(data: Any, loc: tuple) -> bool:
     return False
 
 
-def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile) -> Problem:
+def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile,
+               known: _Names) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     names = [part for part in loc if isinstance(part, str)]
@@ -221,7 +269,14 @@ def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile) -> Probl
         message = f"unknown key `{name}`"
         hint = did_you_mean(name, _fields_at(model, loc[:-1]))
         return Problem(loaded.at(loc, key=True), "error", message + hint)
-    return Problem(loaded.at(loc), "error", _type_message(kind, name, error))
+    message = _type_message(kind, name, error)
+    if kind == "string_pattern_mismatch":
+        message += known.hint(name, error.get("input"))
+    elif kind == "bool_parsing" and name == "assistant":
+        manager = known.find("reports_to", error.get("input"))
+        if manager:
+            message += f"; whom it assists goes in `reports_to: {manager}`"
+    return Problem(loaded.at(loc), "error", message)
 
 
 def _within(path: tuple) -> str:

@@ -181,8 +181,8 @@ CASES = {
     ),
     "yaml syntax error": (
         [("roles/service-agent.yml", "[ops-specialist]", "[ops-specialist")],
-        [f"{AGENT}:7:1: error: YAML syntax: did not find expected ',' or ']' while parsing "
-         "a flow sequence"],
+        [f"{AGENT}:6:17: error: the bracket `[` opened here is never closed; add the closing "
+         "`]`"],
     ),
     "yaml tag": (
         [("roles/service-agent.yml", "title: Customer Service Agent",
