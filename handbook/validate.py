@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .errors import ContentError, Location, Problem, UsageError, did_you_mean
 from .load import LoadedFile, load_yaml
-from .model import ID_PATTERN, Handbook, Role
+from .model import ID_PATTERN, Duty, Handbook, Role
 
 __all__ = ["check_handbook", "check_sources", "load_handbook"]
 
@@ -220,7 +220,8 @@ def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem],
         obj = model.model_validate(loaded.data)
     except ValidationError as exc:
         errors = exc.errors()
-        problems += [_translate(error, model, loaded, names) for error in errors]
+        problems += [_colon_in_item(error, loaded) or _translate(error, model, loaded, names)
+                     for error in errors if not _follows_colon_in_item(error, loaded.data)]
         obj = _salvage(model, loaded.data, errors)
         if obj is None:
             return None
@@ -277,6 +278,41 @@ def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile,
         if manager:
             message += f"; whom it assists goes in `reports_to: {manager}`"
     return Problem(loaded.at(loc), "error", message)
+
+
+def _split_item(data: Any, loc: tuple) -> tuple[str, Any] | None:
+    """``- Plan: the year`` in the duties: YAML read it as the key "Plan" (not a typo)."""
+    if len(loc) != 3 or loc[0] != "duties" or not isinstance(loc[1], int):
+        return None
+    item: Any = data
+    for part in loc[:-1]:
+        try:
+            item = item[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if isinstance(item, dict) and len(item) == 1:
+        key, value = next(iter(item.items()))
+        if isinstance(key, str) and isinstance(value, str) \
+                and not did_you_mean(key, Duty.model_fields):
+            return key, value
+    return None
+
+
+def _follows_colon_in_item(error: dict, data: Any) -> bool:
+    """The "missing `text`" that comes with a split item says nothing more."""
+    loc = tuple(error["loc"])
+    return error["type"] == "missing" and _split_item(data, loc) is not None
+
+
+def _colon_in_item(error: dict, loaded: LoadedFile) -> Problem | None:
+    loc = tuple(error["loc"])
+    split = _split_item(loaded.data, loc) if error["type"] == "extra_forbidden" else None
+    if split is None:
+        return None
+    key, value = split
+    return Problem(loaded.at(loc, key=True), "error",
+                   f"`: ` inside a text starts a key; put the text in quotes: "
+                   f"- \"{key}: {value}\"")
 
 
 def _within(path: tuple) -> str:

@@ -18,6 +18,17 @@ CASES = {
         [f'{AGENT}:2:13: error: `: ` inside a text starts a new key; put the text in quotes: '
          'title: "Agent: customer service"'],
     ),
+    "unquoted colon in a list item": (
+        [("roles/service-agent.yml", "  - Handle returns, exchanges",
+          "  - Handle returns: exchanges")],
+        [f'{AGENT}:11:5: error: `: ` inside a text starts a key; put the text in quotes: '
+         '- "Handle returns: exchanges and after-sales issues"'],
+    ),
+    "misspelt duty key is not a colon in text": (
+        [("roles/service-lead.yml", "  - text: Plan shifts", "  - txet: Plan shifts")],
+        [f"{LEAD}:10:5: error: missing required key `text` in `duties[2]`",
+         f"{LEAD}:10:5: error: unknown key `txet`; did you mean `text`?"],
+    ),
     "quote left open": (
         [("roles/service-agent.yml", "title: Customer Service Agent",
           'title: "Customer Service Agent')],
