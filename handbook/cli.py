@@ -19,7 +19,6 @@ import click
 from . import __version__
 from .build import FORMATS, BuildRequest
 from .build import build as run_build
-from .document import resolve
 from .errors import ContentError, HandbookError, Problem, UsageError, sort_problems
 from .export import export_xlsx
 from .importer import import_spreadsheet
@@ -172,34 +171,58 @@ def init(directory: Path, lang: str) -> None:
 @cli.command(name="import")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--organization", help="Organization name (default: the file's name).")
-def import_command(source: Path, directory: Path, organization: str | None) -> None:
-    """Turn an HR spreadsheet (SOURCE .csv or .xlsx, one row per position) into a handbook.
+@click.option("--organization", help="Organization name for a one-sheet table (default: the "
+              "file's name).")
+@click.option("--update", is_flag=True,
+              help="Merge a workbook from `handbook export` into the handbook in DIRECTORY.")
+@click.option("--prune", is_flag=True,
+              help="With --update: delete positions that are not in the workbook.")
+def import_command(source: Path, directory: Path, organization: str | None, update: bool,
+                   prune: bool) -> None:
+    """Turn a spreadsheet into a handbook: a workbook written by `handbook export` comes back
+    as it was; a one-sheet HR table (SOURCE .csv or .xlsx, one row per position) starts one.
 
     Recognised headers (Simplified, Traditional or English): 部门/department, 岗位/title,
     岗位编号/code, 直接上级/reports_to (a title or a code), 编制/headcount, 在岗/filled,
     职级/grade, 工作地点/location, 主要职责/duties, 任职要求/requirements.
     """
-    result = import_spreadsheet(source, directory, organization=organization)
+    if prune and not update:
+        raise click.UsageError("--prune goes with --update")
+    result = import_spreadsheet(source, directory, organization=organization, update=update,
+                                prune=prune)
     for problem in sort_problems(result.problems):
         click.echo(str(problem), err=True)
+    if update and result.sync is not None:
+        _report_sync(directory, result.sync)
+        return
     click.echo(f"wrote {directory}: {_plural(result.departments, 'department')}, "
                f"{_plural(result.roles, 'position')}; next: handbook check {directory}",
                err=True)
+
+
+def _report_sync(directory: Path, sync) -> None:
+    """What a merge did, file by file, the way `git status` would say it."""
+    for path, keys in sync.changed.items():
+        click.echo(f"updated {path.relative_to(directory)}: {', '.join(keys)}", err=True)
+    for path in sync.added:
+        click.echo(f"added {path.relative_to(directory)}", err=True)
+    for path in sync.removed:
+        click.echo(f"deleted {path.relative_to(directory)}", err=True)
+    click.echo(f"{directory}: {len(sync.changed)} updated, {len(sync.added)} added, "
+               f"{len(sync.removed)} deleted, {sync.unchanged} unchanged", err=True)
 
 
 @cli.command(name="export")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--xlsx", "xlsx", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The Excel file to write.")
-@click.option("--lang", type=_LANGUAGES, help="Language of the headers and text.")
-def export_command(directory: Path, xlsx: Path, lang: str | None) -> None:
-    """Export the position list (code, title, department, reports to, grade, headcount,
-    filled, vacancies, duty count) to an Excel file."""
+def export_command(directory: Path, xlsx: Path) -> None:
+    """Export the whole handbook to an Excel workbook (a sheet per concern) that HR can edit
+    and `handbook import --update` merges back."""
     handbook, _ = load_handbook(directory)
-    document = resolve(handbook, lang=lang, chart_pages=False)
-    export_xlsx(document, xlsx)
-    click.echo(f"wrote {xlsx} ({_plural(len(document.roles), 'position')})", err=True)
+    export_xlsx(handbook, xlsx)
+    click.echo(f"wrote {xlsx} ({_plural(len(handbook.roles), 'position')}, "
+               f"{_plural(len(handbook.departments), 'department')})", err=True)
 
 
 @cli.command()

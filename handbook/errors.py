@@ -36,6 +36,26 @@ class Location:
         return f"{self.display_path()}:{self.line}:{self.column}"
 
 
+@dataclass(frozen=True, order=True)
+class CellLocation(Location):
+    """A cell of a workbook: ``line`` is the row and ``column`` the column, counted from 1.
+
+    Shown as ``file.xlsx:Sheet!C12``, the way Excel and LibreOffice name a cell, so the
+    person can type it into the Name Box and land on it.
+    """
+
+    sheet: str = ""
+
+    @property
+    def cell(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.column)}{self.line}"
+
+    def __str__(self) -> str:
+        return f"{self.display_path()}:{self.sheet}!{self.cell}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One error or warning about the content, at a location."""
@@ -80,7 +100,8 @@ class UsageError(HandbookError):
 
 def _problem_order(problem: Problem) -> tuple:
     loc = problem.location
-    return (str(loc.file), loc.line, loc.column, problem.severity, problem.message)
+    return (str(loc.file), getattr(loc, "sheet", ""), loc.line, loc.column, problem.severity,
+            problem.message)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

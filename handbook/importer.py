@@ -1,10 +1,13 @@
-"""``handbook import``: an HR spreadsheet, one row per position, to a new handbook.
+"""``handbook import``: a workbook from ``export``, or an HR spreadsheet, to a handbook.
 
-HR keeps positions in Excel long before anyone writes YAML. This reads the first sheet
-(or a CSV in any common encoding), recognises the usual headers in Simplified,
-Traditional or English, splits duty cells written one per line or numbered "1. … 2. …",
-resolves "reports to" by code or title, and writes a handbook that passes ``check``. Rows
-it cannot use are reported by row number, never silently dropped.
+A workbook in the export layout (``workbook.py``) comes back field by field, and with
+``--update`` is merged into the handbook it came from (``update.py``).
+
+Otherwise it is HR's own table: HR keeps positions in Excel long before anyone writes
+YAML. This reads the first sheet (or a CSV in any common encoding), recognises the usual
+headers in Simplified, Traditional or English, splits duty cells written one per line or
+numbered "1. … 2. …", resolves "reports to" by code or title, and writes a handbook that
+passes ``check``. Rows it cannot use are reported by row number, never silently dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +22,11 @@ from pathlib import Path
 import yaml
 from anyascii import anyascii
 
-from .errors import Location, Problem, UsageError
+from .errors import ContentError, Location, Problem, UsageError
+from .rules import asset_problem
+from .update import SyncResult, write_handbook
+from .validate import check_sources
+from .workbook import is_workbook, read_workbook
 
 __all__ = ["HEADERS", "ImportResult", "import_spreadsheet"]
 
@@ -50,6 +57,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     roles: int = 0
     departments: int = 0
+    sync: SyncResult | None = None
 
 
 @dataclass
@@ -59,8 +67,17 @@ class _Row:
 
 
 def import_spreadsheet(source: Path, target: Path, *, organization: str | None = None,
-                       today: dt.date | None = None) -> ImportResult:
-    """Read ``source`` (.csv, .xlsx) and write a new handbook into ``target``."""
+                       today: dt.date | None = None, update: bool = False,
+                       prune: bool = False) -> ImportResult:
+    """Read ``source`` (.csv, .xlsx) and write a handbook into ``target``.
+
+    ``update`` merges an exported workbook into the handbook already in ``target``.
+    """
+    if source.is_file() and is_workbook(source):
+        return _import_workbook(source, target, update=update, prune=prune)
+    if update:
+        raise UsageError(f"{source}: --update merges a workbook written by `handbook export` "
+                         "(with a `positions` and a `handbook` sheet); this is a one-sheet table")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} is not empty; choose a new directory")
     table = _read_table(source)
@@ -84,6 +101,23 @@ def import_spreadsheet(source: Path, target: Path, *, organization: str | None =
     name = organization or source.stem
     result.written = _write(target, name, lang, departments, roles, source, today)
     return result
+
+
+def _import_workbook(source: Path, target: Path, *, update: bool, prune: bool) -> ImportResult:
+    """The whole handbook from its workbook; any bad cell stops it before a file is written."""
+    content = read_workbook(source)
+    handbook, problems = check_sources(target, content.handbook, content.roles)
+    problems = content.problems + problems
+    if handbook is None or any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    sync = write_handbook(target, handbook, update=update, prune=prune)
+    if handbook.logo and asset_problem(target, handbook.logo):
+        problems.append(Problem(handbook.where("logo"), "warning",
+                                f"`logo`: copy {handbook.logo} into {target}/ (a workbook holds "
+                                "no images)"))
+    return ImportResult(written=[*sync.added, *sync.changed], problems=problems + sync.problems,
+                        roles=len(handbook.roles), departments=len(handbook.departments),
+                        sync=sync)
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -147,12 +147,12 @@ def load_yaml(path: Path) -> LoadedFile:
         loaded.problems.append(_error(path, line, col, exc.message))
         return loaded
     except yaml.MarkedYAMLError as exc:
-        loaded.problems.append(_yaml_syntax(path, exc))
+        loaded.problems.append(_yaml_syntax(path, exc, text))
         return loaded
     if node is None:
         loaded.problems.append(_error(path, 1, 1, "file is empty (it holds only comments)"))
         return loaded
-    builder = _Builder(loaded)
+    builder = _Builder(loaded, text)
     try:
         builder.check_size(node)
         loaded.data = builder.build(node, ())
@@ -197,11 +197,22 @@ def _decode(path: Path, raw: bytes, loaded: LoadedFile) -> str | None:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         guess = _guess_encoding(raw)
-        hint = f"it looks like {guess}; " if guess else ""
-        loaded.problems.append(
-            _error(path, line, col, f"file is not UTF-8 ({hint}save it as UTF-8)")
-        )
+        shown = Location(path).display_path()
+        if guess is None:
+            advice = "save it as UTF-8"
+        else:
+            name, what = guess
+            advice = (f"it looks like {name}, {what}; convert it with `iconv -f {name} -t UTF-8 "
+                      f"{shown} > {shown}.new` and put the .new file in its place, or save it "
+                      "as UTF-8 in your editor")
+        loaded.problems.append(_error(path, line, col, f"file is not UTF-8 ({advice})"))
         return None
+
+
+_ENCODINGS = {"gb18030": ("GB18030", "Simplified Chinese"),
+              "big5": ("BIG5", "Traditional Chinese"),
+              "cp1252": ("WINDOWS-1252", "Western European"),
+              "shift_jis": ("SHIFT_JIS", "Japanese")}
 
 
 def _looks_utf16(raw: bytes) -> bool:
@@ -210,19 +221,25 @@ def _looks_utf16(raw: bytes) -> bool:
     return len(sample) >= 4 and sample.count(0) >= len(sample) // 3
 
 
-def _guess_encoding(raw: bytes) -> str | None:
-    """Pick the legacy Chinese encoding whose decoding yields the most common characters."""
-    scores = {}
-    for codec, name in (("gb18030", "GBK/GB18030 (Simplified Chinese)"),
-                        ("big5", "Big5 (Traditional Chinese)")):
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        scores[name] = sum(ch in _COMMON_HANZI for ch in text)
-    if not scores:
+def _guess_encoding(raw: bytes) -> tuple[str, str] | None:
+    """The legacy encoding (its iconv name, and what it is for) the file most likely uses.
+
+    charset-normalizer ranks the candidates; a short Chinese text decodes in both GB18030
+    and Big5, so between those two the one giving the more common characters wins.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(raw, cp_isolation=list(_ENCODINGS)))
+    if not matches:
         return None
-    return max(scores, key=scores.get)
+    chinese = [m.encoding for m in matches if m.encoding in ("gb18030", "big5")
+               and "CJK Unified Ideographs" in m.alphabets]
+    if chinese:
+        best = max(chinese, key=lambda codec: sum(ch in _COMMON_HANZI
+                                                  for ch in raw.decode(codec, "replace")))
+    else:
+        best = matches[0].encoding
+    return _ENCODINGS.get(best)
 
 
 def _find_control_character(text: str) -> tuple[int, int, str] | None:
@@ -250,8 +267,9 @@ class _Builder:
 
     _scalars = yaml.SafeLoader("")
 
-    def __init__(self, loaded: LoadedFile):
+    def __init__(self, loaded: LoadedFile, text: str = ""):
         self.loaded = loaded
+        self.lines = text.splitlines()
 
     def check_size(self, root: yaml.Node) -> None:
         """Refuse graphs whose alias expansion is huge, before anything walks them."""
@@ -288,7 +306,24 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str) and not node.style:
+            self._check_cut_by_comment(node, value)
+        return value
+
+    def _check_cut_by_comment(self, node: yaml.ScalarNode, value: str) -> None:
+        """``text: Win the #1 spot`` is the text "Win the": `` #`` starts a comment."""
+        end = node.end_mark
+        if end.line >= len(self.lines):
+            return
+        rest = self.lines[end.line][end.column:]
+        match = re.match(r" #(\S.*)$", rest)
+        if match:
+            cut = "#" + match.group(1).rstrip()
+            self.loaded.problems.append(Problem(
+                Location(self.loaded.path, end.line + 1, end.column + 2), "warning",
+                f"the text ends at `{_tail(value)}`: in YAML ` #` starts a comment, so "
+                f"`{cut}` is left out; put the whole text in quotes if it belongs to it"))
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         result: dict[Any, Any] = {}
@@ -348,6 +383,10 @@ class _Builder:
         return value
 
 
+def _tail(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else "…" + text[-length:].lstrip()
+
+
 def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
@@ -356,9 +395,84 @@ def _error(path: Path, line: int, column: int, message: str) -> Problem:
     return Problem(Location(path, line, column), "error", message)
 
 
-def _yaml_syntax(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = _mark(mark)
+def _yaml_syntax(path: Path, exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    """libyaml's complaint turned into what to do, at the line where the mistake is.
+
+    libyaml notices an open bracket or quote only at the end of the file, and an unquoted
+    ``: `` or an indentation slip as "mapping values are not allowed": the mark it gives
+    is where it gave up, so the cause is looked for around it.
+    """
     problem = exc.problem or "invalid YAML"
+    lines = text.splitlines()
+    opened = exc.context_mark
+    stop = (exc.problem_mark or opened).line + 1 if (exc.problem_mark or opened) else len(lines)
+    unclosed = _unclosed_quote(lines[:stop])
+    if unclosed:
+        line, col, char = unclosed
+        return _error(path, line, col, f"the quote `{char}` opened here is never closed; "
+                      f"add the closing `{char}`")
+    if opened is not None and exc.context and ("flow" in exc.context or "quoted" in exc.context):
+        line, col = _mark(opened)
+        char = lines[line - 1][col - 1] if line <= len(lines) else "["
+        closing = {"[": "]", "{": "}"}.get(char, char)
+        what = "quote" if "quoted" in exc.context else "bracket"
+        return _error(path, line, col, f"the {what} `{char}` opened here is never closed; "
+                      f"add the closing `{closing}`")
+    line, col = _mark(exc.problem_mark or opened)
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if problem.startswith("mapping values are not allowed"):
+        return _colon_or_indent(path, line, col, source, lines)
+    if problem == "did not find expected key" or problem.startswith("did not find expected '-'"):
+        indent = len(source) - len(source.lstrip(" "))
+        return _error(path, line, indent + 1, _indent_message(line, source, lines))
     context = f" {exc.context}" if exc.context and exc.problem else ""
     return _error(path, line, col, f"YAML syntax: {problem}{context}")
+
+
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:- )?(?:[^\s"'#][^:#]*:\s+)?)(["'])""")
+
+
+def _unclosed_quote(lines: list[str]) -> tuple[int, int, str] | None:
+    """The first value that opens a quote its line never closes.
+
+    A quoted text may go on over several lines, so libyaml pairs an open quote with the
+    next one it finds, often many lines further down, and complains there.
+    """
+    for number, line in enumerate(lines, 1):
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote, rest = match.group(2), line[match.end():]
+        closing = rest.replace("''", "") if quote == "'" else re.sub(r'\\.', "", rest)
+        if quote not in closing:
+            return number, match.end(), quote
+    return None
+
+
+def _colon_or_indent(path: Path, line: int, col: int, source: str, lines: list[str]) -> Problem:
+    """An unquoted ``: `` inside a value, or a key indented deeper than the line above."""
+    stripped = source.lstrip(" ")
+    indent = len(source) - len(stripped)
+    first_colon = source.find(": ") if ": " in source else source.find(":")
+    if first_colon + 1 < col and stripped.lstrip("- ").strip():
+        key_end = source.index(":", indent) + 1
+        value = source[key_end:].strip()
+        return _error(path, line, col, f"`: ` inside a text starts a new key; put the text in "
+                      f"quotes: {source[indent:key_end]} \"{value}\"")
+    return _error(path, line, indent + 1, _indent_message(line, source, lines))
+
+
+def _indent_message(line: int, source: str, lines: list[str]) -> str:
+    indent = len(source) - len(source.lstrip(" "))
+    above = next((n for n in range(line - 1, 0, -1)
+                  if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), 0)
+    if not above:
+        return f"this line is indented {_spaces(indent)}; the first key must start the line"
+    other = lines[above - 1]
+    theirs = len(other) - len(other.lstrip(" "))
+    return (f"indentation slip: this line is indented {_spaces(indent)}, line {above} above "
+            f"it {_spaces(theirs)}; indent it like the lines it belongs with")
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space{'' if count == 1 else 's'}"

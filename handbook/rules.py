@@ -18,10 +18,10 @@ IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 _TOLERANCE = 0.01
 
 
-def check(handbook: Handbook, problems: list[Problem]) -> None:
-    """Every rule that needs the whole handbook."""
+def check(handbook: Handbook, problems: list[Problem], *, assets: bool = True) -> None:
+    """Every rule that needs the whole handbook (``assets``: also the files it names)."""
     _check_revisions(handbook, problems)
-    if handbook.logo:
+    if handbook.logo and assets:
         _check_asset(handbook.root, handbook.logo, handbook.where("logo"), "logo", problems)
     department_ids = _check_departments(handbook, problems)
     check_roles_alone(handbook.roles, department_ids, problems)
@@ -36,7 +36,8 @@ def check_roles_alone(roles: dict[str, Role | None], department_ids: set[str],
         _check_role_references(role, roles, department_ids, problems)
         _check_role_numbers(role, problems)
     _check_codes(valid, problems)
-    _check_reporting_cycles(valid, problems)
+    # With a role unreadable, "no role is at the top" may only mean the top one is broken.
+    _check_reporting_cycles(valid, problems, complete=len(valid) == len(roles))
 
 
 def asset_problem(root: Path, relative: str, *, kinds: set[str] = IMAGE_SUFFIXES) -> str | None:
@@ -128,7 +129,7 @@ def _check_departments(handbook: Handbook, problems: list[Problem]) -> set[str]:
             problems.append(Problem(
                 department.where("head"), "error",
                 f"`head`: no role `{department.head}` (no roles/{department.head}.yml)"
-                + did_you_mean(department.head, handbook.roles)))
+                + _role_hint(department.head, handbook.roles)))
     parents = {d.id: d.parent for d in departments if d.parent in ids}
     where = {d.id: d.where("parent") for d in departments}
     for cycle in _cycles(parents):
@@ -160,14 +161,14 @@ def _check_role_references(role: Role, roles: dict[str, Role | None], department
         problems.append(Problem(
             role.where("reports_to"), "error",
             f"`reports_to`: no role `{role.reports_to}` (no roles/{role.reports_to}.yml)"
-            + did_you_mean(role.reports_to, roles)))
+            + _role_hint(role.reports_to, roles)))
     for index, target in enumerate(role.dotted_line_to):
         where = role.where("dotted_line_to", index)
         if target not in roles:
             problems.append(Problem(
                 where, "error",
                 f"`dotted_line_to`: no role `{target}` (no roles/{target}.yml)"
-                + did_you_mean(target, roles)))
+                + _role_hint(target, roles)))
         elif target == role.id:
             problems.append(Problem(where, "error", "a role cannot have a dotted line to itself"))
         elif target == role.reports_to:
@@ -176,6 +177,14 @@ def _check_role_references(role: Role, roles: dict[str, Role | None], department
     if role.assistant and role.reports_to is None:
         problems.append(Problem(role.where("assistant"), "warning",
                                 "an assistant role should say whom it assists in `reports_to`"))
+
+
+def _role_hint(wanted: str, roles: dict[str, Role | None]) -> str:
+    """A title written where an id belongs is answered with the id; else the nearest id."""
+    for role_id, role in roles.items():
+        if role is not None and role.title.casefold() == wanted.casefold():
+            return f"; that is a position's title: did you mean `{role_id}`?"
+    return did_you_mean(wanted, roles)
 
 
 def _check_role_numbers(role: Role, problems: list[Problem]) -> None:
@@ -214,7 +223,7 @@ def _number(value: float) -> str:
 
 def _check_codes(roles: dict[str, Role], problems: list[Problem]) -> None:
     first: dict[str, Role] = {}
-    for role in roles.values():
+    for role in sorted(roles.values(), key=lambda r: r.id):  # the later file is the copy
         if role.code is None:
             continue
         if role.code in first:
@@ -227,14 +236,16 @@ def _check_codes(roles: dict[str, Role], problems: list[Problem]) -> None:
             first[role.code] = role
 
 
-def _check_reporting_cycles(roles: dict[str, Role], problems: list[Problem]) -> None:
+def _check_reporting_cycles(roles: dict[str, Role], problems: list[Problem], *,
+                            complete: bool) -> None:
     managers = {rid: role.reports_to for rid, role in roles.items() if role.reports_to in roles}
     cycles = _cycles(managers)
     for cycle in cycles:
         chain = " → ".join(f"{rid} ({roles[rid].title})" for rid in [*cycle, cycle[0]])
         problems.append(Problem(roles[cycle[0]].where("reports_to"), "error",
                                 f"`reports_to` forms a cycle: {chain}"))
-    if roles and not cycles and all(role.reports_to is not None for role in roles.values()):
+    if roles and complete and not cycles and all(role.reports_to is not None
+                                                 for role in roles.values()):
         first = next(iter(roles.values()))
         problems.append(Problem(first.where("reports_to"), "error",
                                 "every role reports to someone; the top role must have no "

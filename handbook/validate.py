@@ -9,6 +9,7 @@ the returned handbook.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,9 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .errors import ContentError, Location, Problem, UsageError, did_you_mean
 from .load import LoadedFile, load_yaml
-from .model import ID_PATTERN, Handbook, Role
+from .model import ID_PATTERN, Duty, Handbook, Role
 
-__all__ = ["check_handbook", "load_handbook"]
+__all__ = ["check_handbook", "check_sources", "load_handbook"]
 
 _ROLE_SUFFIXES = (".yml", ".yaml")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
@@ -37,7 +38,7 @@ def load_handbook(directory: Path) -> tuple[Handbook, list[Problem]]:
 
 def check_handbook(directory: Path) -> tuple[Handbook | None, list[Problem]]:
     """Every problem of the handbook in ``directory``; the model when it could be built."""
-    directory = Path(directory)
+    directory = _handbook_directory(Path(directory))
     handbook_file = directory / "handbook.yml"
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such directory")
@@ -46,25 +47,102 @@ def check_handbook(directory: Path) -> tuple[Handbook | None, list[Problem]]:
     problems: list[Problem] = []
     loaded = _load(handbook_file)
     problems += loaded.problems
-    handbook = _parse(Handbook, loaded, problems)
-    roles = _load_roles(directory, problems)
+    role_files = _load_roles(directory, problems)
+    names = _Names(loaded.data, {rid: f.data for rid, f in role_files.items()})
+    handbook = _parse(Handbook, loaded, problems, names)
+    roles = {rid: _parse_role(rid, f, problems, names) for rid, f in role_files.items()}
+    return _check_whole(directory, loaded, handbook, roles, problems, assets=True)
+
+
+def _handbook_directory(path: Path) -> Path:
+    """``check DIR/handbook.yml`` or ``check DIR/roles/x.yml`` means the handbook in DIR."""
+    if path.is_file() and path.suffix in _ROLE_SUFFIXES:
+        if path.name == "handbook.yml":
+            return path.parent
+        if path.parent.name == "roles" and (path.parent.parent / "handbook.yml").is_file():
+            return path.parent.parent
+    return path
+
+
+class _Names:
+    """Titles and department names, to answer a reference written as one with its id."""
+
+    def __init__(self, handbook_data: Any, roles_data: dict[str, Any]):
+        self.roles = {_key(d["title"]): rid for rid, d in roles_data.items()
+                      if isinstance(d, dict) and isinstance(d.get("title"), str)}
+        departments = handbook_data.get("departments") if isinstance(handbook_data, dict) else []
+        self.departments = {_key(d["name"]): d["id"] for d in departments or []
+                            if isinstance(d, dict) and isinstance(d.get("name"), str)
+                            and isinstance(d.get("id"), str)}
+
+    def find(self, field: str, value: Any) -> str | None:
+        """The id whose title (or department name) ``value`` is."""
+        if field in ("department", "parent"):
+            table = self.departments
+        elif field in ("reports_to", "head", "dotted_line_to"):
+            table = self.roles
+        else:
+            return None
+        return table.get(_key(value)) if isinstance(value, str) else None
+
+    def hint(self, field: str, value: Any) -> str:
+        found = self.find(field, value)
+        what = "department's name" if field in ("department", "parent") else "position's title"
+        return f"; that is a {what}: did you mean `{found}`?" if found else ""
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def check_sources(root: Path, handbook_source, role_sources: dict) -> tuple[
+        Handbook | None, list[Problem]]:
+    """The checks of ``check_handbook`` on content read from elsewhere (a workbook).
+
+    The sources are LoadedFile look-alikes (``data``, ``at``, ``problems``), so every
+    problem points at the place the value came from. Assets are not looked for: the
+    handbook is not on disk yet.
+    """
+    problems = list(handbook_source.problems)
+    names = _Names(handbook_source.data, {rid: s.data for rid, s in role_sources.items()})
+    handbook = _parse(Handbook, handbook_source, problems, names)
+    roles: dict[str, Role | None] = {}
+    for role_id, source in role_sources.items():
+        problem = _role_id_problem(role_id)
+        if problem:
+            problems.append(Problem(source.at(), "error", problem))
+            continue
+        roles[role_id] = _parse_role(role_id, source, problems, names)
+    return _check_whole(root, handbook_source, handbook, roles, problems, assets=False)
+
+
+def _check_whole(root: Path, loaded, handbook: Handbook | None, roles: dict,
+                 problems: list[Problem], *, assets: bool) -> tuple[Handbook | None, list]:
     if handbook is None:
         # Still check the roles against whatever departments can be read, so a typo in
         # handbook.yml does not hide every problem in the role files.
         rules.check_roles_alone(roles, _raw_department_ids(loaded), problems)
         return None, problems
-    handbook.bind(directory, roles)
-    rules.check(handbook, problems)
+    handbook.bind(root, roles)
+    rules.check(handbook, problems, assets=assets)
     return handbook, problems
 
 
-def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, Role | None]:
+def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) -> Role | None:
+    role = _parse(Role, loaded, problems, names)
+    if role is not None:
+        role._id = role_id
+    return role
+
+
+def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, LoadedFile]:
+    """Every role file loaded (not yet validated), by role id."""
     roles_dir = directory / "roles"
     if not roles_dir.is_dir():
         problems.append(Problem(Location(directory / "handbook.yml"), "error",
                                 "no roles/ directory next to handbook.yml"))
         return {}
-    roles: dict[str, Role | None] = {}
+    roles: dict[str, LoadedFile] = {}
     files = sorted(p for p in roles_dir.iterdir()
                    if p.suffix in _ROLE_SUFFIXES and p.is_file() and not p.name.startswith("."))
     if not files:
@@ -81,10 +159,7 @@ def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, Role | No
             continue
         loaded = _load(path)
         problems += loaded.problems
-        role = _parse(Role, loaded, problems)
-        if role is not None:
-            role._id = role_id
-        roles[role_id] = role
+        roles[role_id] = loaded
     return roles
 
 
@@ -133,7 +208,8 @@ def _raw_department_ids(loaded: LoadedFile) -> set[str]:
 # --- model parsing with positioned errors ------------------------------------------------
 
 
-def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem]):
+def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem],
+           names: _Names):
     if loaded.data is None:
         return None
     if not isinstance(loaded.data, dict):
@@ -144,7 +220,8 @@ def _parse(model: type[BaseModel], loaded: LoadedFile, problems: list[Problem]):
         obj = model.model_validate(loaded.data)
     except ValidationError as exc:
         errors = exc.errors()
-        problems += [_translate(error, model, loaded) for error in errors]
+        problems += [_colon_in_item(error, loaded) or _translate(error, model, loaded, names)
+                     for error in errors if not _follows_colon_in_item(error, loaded.data)]
         obj = _salvage(model, loaded.data, errors)
         if obj is None:
             return None
@@ -180,7 +257,8 @@ def _drop(data: Any, loc: tuple) -> bool:
     return False
 
 
-def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile) -> Problem:
+def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile,
+               known: _Names) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     names = [part for part in loc if isinstance(part, str)]
@@ -192,7 +270,49 @@ def _translate(error: dict, model: type[BaseModel], loaded: LoadedFile) -> Probl
         message = f"unknown key `{name}`"
         hint = did_you_mean(name, _fields_at(model, loc[:-1]))
         return Problem(loaded.at(loc, key=True), "error", message + hint)
-    return Problem(loaded.at(loc), "error", _type_message(kind, name, error))
+    message = _type_message(kind, name, error)
+    if kind == "string_pattern_mismatch":
+        message += known.hint(name, error.get("input"))
+    elif kind == "bool_parsing" and name == "assistant":
+        manager = known.find("reports_to", error.get("input"))
+        if manager:
+            message += f"; whom it assists goes in `reports_to: {manager}`"
+    return Problem(loaded.at(loc), "error", message)
+
+
+def _split_item(data: Any, loc: tuple) -> tuple[str, Any] | None:
+    """``- Plan: the year`` in the duties: YAML read it as the key "Plan" (not a typo)."""
+    if len(loc) != 3 or loc[0] != "duties" or not isinstance(loc[1], int):
+        return None
+    item: Any = data
+    for part in loc[:-1]:
+        try:
+            item = item[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if isinstance(item, dict) and len(item) == 1:
+        key, value = next(iter(item.items()))
+        if isinstance(key, str) and isinstance(value, str) \
+                and not did_you_mean(key, Duty.model_fields):
+            return key, value
+    return None
+
+
+def _follows_colon_in_item(error: dict, data: Any) -> bool:
+    """The "missing `text`" that comes with a split item says nothing more."""
+    loc = tuple(error["loc"])
+    return error["type"] == "missing" and _split_item(data, loc) is not None
+
+
+def _colon_in_item(error: dict, loaded: LoadedFile) -> Problem | None:
+    loc = tuple(error["loc"])
+    split = _split_item(loaded.data, loc) if error["type"] == "extra_forbidden" else None
+    if split is None:
+        return None
+    key, value = split
+    return Problem(loaded.at(loc, key=True), "error",
+                   f"`: ` inside a text starts a key; put the text in quotes: "
+                   f"- \"{key}: {value}\"")
 
 
 def _within(path: tuple) -> str:
@@ -235,11 +355,52 @@ def _type_message(kind: str, name: str, error: dict) -> str:
             f"`{name}` {got} is not a valid id: use lowercase letters, digits and hyphens, "
             "starting with a letter or digit"),
     }
+    hint = _fix_hint(kind, value)
+    if hint:
+        return messages.get(kind, f"`{name}`: {error.get('msg', 'invalid value')}") + hint
     if kind == "literal_error":
         allowed = ctx.get("expected", "").replace("'", "")
         hint = did_you_mean(str(value), [a.strip() for a in re.split(r",| or ", allowed)])
         return f"`{name}` must be one of {allowed}, not {got}{hint}"
     return messages.get(kind, f"`{name}`: {error.get('msg', 'invalid value')}")
+
+
+def _fix_hint(kind: str, value: Any) -> str:
+    """The value as it should be written, when it is plain what the person meant."""
+    if not isinstance(value, str):
+        return ""
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[%％]\s*", value)
+        return f"; write {match.group(1)}" if match else ""
+    if kind.startswith("date"):
+        return _date_hint(value)
+    return ""
+
+
+def _date_hint(text: str) -> str:
+    """``03/15/2025`` → "; write 2025-03-15"; a day/month order that is unclear gives both."""
+    text = text.strip()
+    ymd = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    if ymd:
+        return _write_date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
+    other = re.fullmatch(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*[-/.]\s*(\d{4})", text)
+    if not other:
+        return ""
+    first, second, year = int(other[1]), int(other[3]), int(other[4])
+    month_first = _write_date(year, first, second)
+    day_first = _write_date(year, second, first)
+    if other[2] == "." or not month_first:  # 15.03.2025 is written day first
+        return day_first
+    if day_first and day_first != month_first:
+        return f"{month_first} (or {day_first[len('; write '):]} if the day comes first)"
+    return month_first
+
+
+def _write_date(year: int, month: int, day: int) -> str:
+    try:
+        return f"; write {dt.date(year, month, day).isoformat()}"
+    except ValueError:
+        return ""
 
 
 def _describe(value: Any) -> str:

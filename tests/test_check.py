@@ -50,7 +50,8 @@ CASES = {
     ),
     "bad date": (
         [("handbook.yml", "effective: 2026-01-01", "effective: 2026/01/01")],
-        [f"{BOOK}:13:14: error: `effective` must be a date written YYYY-MM-DD, not `2026/01/01`"],
+        [f"{BOOK}:13:14: error: `effective` must be a date written YYYY-MM-DD, not `2026/01/01`; "
+         "write 2026-01-01"],
     ),
     "bad language": (
         [("handbook.yml", "language: en ", "language: EN ")],
@@ -180,8 +181,8 @@ CASES = {
     ),
     "yaml syntax error": (
         [("roles/service-agent.yml", "[ops-specialist]", "[ops-specialist")],
-        [f"{AGENT}:7:1: error: YAML syntax: did not find expected ',' or ']' while parsing "
-         "a flow sequence"],
+        [f"{AGENT}:6:17: error: the bracket `[` opened here is never closed; add the closing "
+         "`]`"],
     ),
     "yaml tag": (
         [("roles/service-agent.yml", "title: Customer Service Agent",

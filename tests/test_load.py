@@ -28,8 +28,9 @@ def test_gbk_file_named(handbook_dir, capsys):
     text = agent_text(handbook_dir).replace("Customer Service Agent", "售前客服专员")
     handbook_dir.write("roles/service-agent.yml", text.encode("gbk"))
     assert check_lines(capsys) == (1, [
-        f"{AGENT}:2:8: error: file is not UTF-8 (it looks like GBK/GB18030 (Simplified "
-        "Chinese); save it as UTF-8)"])
+        f"{AGENT}:2:8: error: file is not UTF-8 (it looks like GB18030, Simplified Chinese; "
+        f"convert it with `iconv -f GB18030 -t UTF-8 {AGENT} > {AGENT}.new` and put the .new "
+        "file in its place, or save it as UTF-8 in your editor)"])
 
 
 def test_big5_file_named(handbook_dir, capsys):
@@ -37,8 +38,9 @@ def test_big5_file_named(handbook_dir, capsys):
     text = text.replace("≤", "<=").replace("≥", ">=")
     handbook_dir.write("roles/service-agent.yml", text.encode("big5"))
     assert check_lines(capsys) == (1, [
-        f"{AGENT}:2:8: error: file is not UTF-8 (it looks like Big5 (Traditional Chinese); "
-        "save it as UTF-8)"])
+        f"{AGENT}:2:8: error: file is not UTF-8 (it looks like BIG5, Traditional Chinese; "
+        f"convert it with `iconv -f BIG5 -t UTF-8 {AGENT} > {AGENT}.new` and put the .new "
+        "file in its place, or save it as UTF-8 in your editor)"])
 
 
 def test_utf16_file_named(handbook_dir, capsys):
