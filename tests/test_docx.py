@@ -243,6 +243,9 @@ def test_cjk_soft_line_breaks_join_without_a_space(built):
     body = built["ecommerce-ops"].xml().find("w:body", NS)
     text = "".join(body.itertext())
     assert "物流部，并给出" in text  # the revision's source breaks the line after "物流部，"
+    assert "履约交付。中心下设" in text
+    english = "".join(built["acme-en"].xml().find("w:body", NS).itertext())
+    assert "through Amazon" in english  # a line break between words stays a space
 
 
 def test_bookmark_names_are_valid_word_names():

@@ -149,6 +149,25 @@ def test_every_department_and_position_present(page):
             assert section.xpath(f".//a[@href='#{role.reports_to.anchor}']")
 
 
+_WIDE_BREAK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]\s*\n\s*"
+                         r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def test_cjk_soft_line_breaks_join_and_latin_ones_stay_a_space(pages):
+    """A source line break between Chinese characters reaches no HTML text (browsers would
+    show it as a space); between English words it is still a break, shown as one space."""
+    for name in ("ecommerce-ops", "startup-team"):
+        markdown = pages[name].tree.find_class("markdown")
+        assert markdown
+        for element in markdown:
+            for text in element.itertext():
+                assert not _WIDE_BREAK.search(text), (name, text)
+    assert "履约交付。中心下设" in pages["ecommerce-ops"].text
+    foreword = pages["acme-en"].tree.get_element_by_id("intro").text_content()
+    assert re.search(r"through\s+Amazon", foreword)
+    assert "throughAmazon" not in foreword
+
+
 def test_duty_columns_follow_what_the_handbook_uses(pages):
     for page in pages.values():
         columns = page.document.columns

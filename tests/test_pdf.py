@@ -206,6 +206,16 @@ def test_no_line_starts_with_closing_punctuation(example):
             assert not line.lstrip().startswith(_CLOSING), (number, line)
 
 
+def test_cjk_soft_line_breaks_join_and_latin_ones_stay_a_space(built):
+    """Source line breaks inside Chinese sentences print as nothing, in English as a space."""
+    chinese = "\n".join(built["ecommerce-ops"].pages)
+    assert "履约交付。中心下设" in chinese.replace("\n", "")
+    assert "履约交付。 中心下设" not in chinese
+    assert "物流部，并给出" in chinese.replace("\n", "")
+    english = " ".join(built["acme-en"].pages)
+    assert re.search(r"through\s+Amazon", english) and "throughAmazon" not in english
+
+
 def test_no_heading_stranded_at_the_bottom_of_a_page(example):
     labels = example.document.labels
     headings = {labels[key] for key in (
