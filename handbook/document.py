@@ -156,6 +156,11 @@ class DepartmentSection:
         return f"dept-{self.id}"
 
     @property
+    def title(self) -> str:
+        """Number and name, as the TOC, headings and running headers show it."""
+        return f"{self.number} {self.name}" if self.number else self.name
+
+    @property
     def staffing(self) -> list[StaffRow]:
         return [StaffRow(r.ref, r.grade, r.reports_to, r.headcount, r.filled) for r in self.roles]
 
@@ -216,9 +221,9 @@ class Document:
 
     @property
     def index_by_title(self) -> list[RoleRef]:
-        """Alphabetical as readers look things up: Chinese titles by their pinyin."""
-        return sorted((r.ref for r in self.roles), key=lambda ref: (_collation(ref.title),
-                                                                    ref.title, ref.id))
+        """In the order readers of the language look things up (see ``_collator``)."""
+        key = _collator(self.lang).getSortKey
+        return sorted((r.ref for r in self.roles), key=lambda ref: (key(ref.title), ref.id))
 
     @property
     def toc(self) -> list[TocEntry]:
@@ -235,19 +240,22 @@ class Document:
         entries.append(TocEntry(1, "departments", labels["departments_part"]))
         for department in self.departments:
             level = 2 + department.depth
-            entries.append(TocEntry(level, department.anchor,
-                                    f"{department.number} {department.name}"))
+            entries.append(TocEntry(level, department.anchor, department.title))
             entries += [TocEntry(level + 1, r.anchor, r.ref.title) for r in department.roles]
         entries.append(TocEntry(1, "appendix", labels["position_index"]))
         return entries
 
 
-def _collation(title: str) -> str:
-    """A sort key: CJK characters by their romanisation (运营 → "yun ying"), then case-free."""
-    from anyascii import anyascii
+_COLLATIONS = {"zh-Hans": "zh@collation=pinyin", "zh-Hant": "zh_Hant@collation=stroke"}
 
-    return " ".join(anyascii(char) if "\u3400" <= char <= "\u9fff" else char
-                    for char in title).casefold()
+
+@functools.cache
+def _collator(lang: str):
+    """ICU's collation for the language: Simplified Chinese by pinyin (as mainland indexes
+    are), Traditional by stroke count (as Taiwan's are), English alphabetically."""
+    import icu
+
+    return icu.Collator.createInstance(icu.Locale(_COLLATIONS.get(lang, lang)))
 
 
 # --- resolving ---------------------------------------------------------------------------
@@ -441,7 +449,12 @@ def _requirements(role: Role, labels: Labels, convert) -> list[tuple[str, list[s
 def _departments(handbook: Handbook, order: list[str], roles: dict[str, Role],
                  sections: dict[str, RoleSection], refs: dict[str, RoleRef],
                  convert) -> list[DepartmentSection]:
-    """Departments depth first by ``parent`` (siblings in handbook.yml order), numbered."""
+    """Departments depth first by ``parent`` (siblings in handbook.yml order), numbered.
+
+    A single top department (a head office over everything) is not chapter 1 of a book
+    whose chapters would all be 1.x: it comes first, unnumbered, and the departments under
+    it are the chapters 1, 2, 3 at the same level.
+    """
     ids = {d.id for d in handbook.departments}
     children: dict[str | None, list] = {}
     for department in handbook.departments:
@@ -449,17 +462,25 @@ def _departments(handbook: Handbook, order: list[str], roles: dict[str, Role],
         children.setdefault(parent, []).append(department)
     result: list[DepartmentSection] = []
 
+    def add(department, parent: str | None, label: str, depth: int) -> None:
+        members = [sections[rid] for rid in order if roles[rid].department == department.id]
+        result.append(DepartmentSection(
+            id=department.id, name=convert(department.name), number=label, depth=depth,
+            parent_id=parent, head=refs.get(department.head) if department.head else None,
+            function=_md(convert, department.function), roles=members))
+
     def visit(parent: str | None, prefix: str, depth: int) -> None:
         for number, department in enumerate(children.get(parent, []), 1):
             label = f"{prefix}{number}"
-            members = [sections[rid] for rid in order if roles[rid].department == department.id]
-            result.append(DepartmentSection(
-                id=department.id, name=convert(department.name), number=label, depth=depth,
-                parent_id=parent, head=refs.get(department.head) if department.head else None,
-                function=_md(convert, department.function), roles=members))
+            add(department, parent, label, depth)
             visit(department.id, f"{label}.", depth + 1)
 
-    visit(None, "", 0)
+    roots = children.get(None, [])
+    if len(roots) == 1:
+        add(roots[0], None, "", 0)
+        visit(roots[0].id, "", 0)
+    else:
+        visit(None, "", 0)
     return result
 
 
