@@ -9,6 +9,7 @@ in HTML, PDF and DOCX alike.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -82,7 +83,11 @@ class RevisionRow:
 
 @dataclass(frozen=True)
 class Columns:
-    """Which optional columns the handbook uses; a column nobody fills is not printed."""
+    """Which optional columns a table has: one that is empty in every row is left out.
+
+    Each table decides for itself (a position's duties and KPIs, a department's staffing);
+    ``Document.columns`` is the handbook's, for the index.
+    """
 
     share: bool
     essential: bool
@@ -115,6 +120,7 @@ class RoleSection:
     kpis: list[KpiRow]
     competencies: list[str]
     working_conditions: Markdown | None
+    columns: Columns  # of its duty and KPI tables
 
     @property
     def vacancies(self) -> int:
@@ -150,6 +156,7 @@ class DepartmentSection:
     head: RoleRef | None
     function: Markdown | None
     roles: list[RoleSection]
+    columns: Columns  # of its staffing table
 
     @property
     def anchor(self) -> str:
@@ -272,8 +279,9 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     refs = {rid: RoleRef(rid, convert(role.title), role.code) for rid, role in roles.items()}
     order = _print_order(roles)
     reports = _direct_reports(roles, order)
-    sections = {rid: _role_section(roles[rid], refs, reports[rid], handbook, convert, labels)
-                for rid in order}
+    columns = _columns(list(roles.values()))
+    sections = {rid: _role_section(roles[rid], refs, reports[rid], handbook, convert, labels,
+                                   columns) for rid in order}
     departments = _departments(handbook, order, roles, sections, refs, convert)
     document = Document(
         name=handbook.name,
@@ -294,7 +302,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         intro=_md(convert, handbook.intro),
         charts=[],
         departments=departments,
-        columns=_columns(list(roles.values())),
+        columns=columns,
         created=_created(),
         notices=notices,
     )
@@ -404,7 +412,7 @@ def _direct_reports(roles: dict[str, Role], order: list[str]) -> dict[str, list[
 
 
 def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], handbook: Handbook,
-                  convert, labels: Labels) -> RoleSection:
+                  convert, labels: Labels, columns: Columns) -> RoleSection:
     department = next((d for d in handbook.departments if d.id == role.department), None)
     return RoleSection(
         ref=refs[role.id],
@@ -429,6 +437,9 @@ def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], hand
         kpis=[KpiRow(convert(k.name), _opt(convert, k.target), k.weight) for k in role.kpis],
         competencies=[convert(c) for c in role.competencies],
         working_conditions=_md(convert, role.working_conditions),
+        # "Essential: yes" in every row still says something where the handbook marks the
+        # duties that are not: that column is the handbook's, never empty
+        columns=dataclasses.replace(_columns([role]), essential=columns.essential),
     )
 
 
@@ -467,7 +478,8 @@ def _departments(handbook: Handbook, order: list[str], roles: dict[str, Role],
         result.append(DepartmentSection(
             id=department.id, name=convert(department.name), number=label, depth=depth,
             parent_id=parent, head=refs.get(department.head) if department.head else None,
-            function=_md(convert, department.function), roles=members))
+            function=_md(convert, department.function), roles=members,
+            columns=_columns([roles[member.ref.id] for member in members])))
 
     def visit(parent: str | None, prefix: str, depth: int) -> None:
         for number, department in enumerate(children.get(parent, []), 1):
