@@ -539,3 +539,79 @@ def test_page_numbers_from_a_libreoffice_pass(tmp_path):
     toc = [docx_xml.bookmark_name(e.anchor) for e in document.toc]
     numbers = [int(pages[b]) for b in toc]
     assert numbers == sorted(numbers) and numbers[0] >= 2
+
+
+_TOC_LINE = re.compile(r"^\s*(?P<text>\S.*?)\s*\.{4,}\s*(?P<page>\d+)\s*$")
+
+
+def _outline_pages(pdf: Path) -> list[tuple[str, int]]:
+    """(title, 1-based page) of every outline item LibreOffice made from a heading."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title.strip(), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return found
+
+
+@needs_libreoffice
+def test_handbook_build_writes_toc_page_numbers_that_libreoffice_shows(tmp_path):
+    """``handbook build`` as a user runs it; LibreOffice then prints the DOCX, and at least
+    95 % of the printed contents' lines give the page their heading is printed on (the
+    headings' pages come from the PDF's outline, which LibreOffice makes from the headings)."""
+    from handbook.build import BuildRequest, build
+
+    example = next(p for p in EXAMPLES if p.name == "ecommerce-ops")
+    result = build(BuildRequest(example, ("docx",), tmp_path / "out"))
+    (docx_path,) = result.written
+    settings = "".join(zipfile.ZipFile(docx_path).read("word/settings.xml").decode())
+    assert "updateFields" not in settings  # numbers written: nothing for Word to ask
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(docx_path)], check=True,
+                   capture_output=True, timeout=600, env={**os.environ, "HOME": str(tmp_path)})
+    pdf = tmp_path / f"{docx_path.stem}.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    contents = _document(example).labels["contents"]
+    pages = text.split("\f")
+    first = next(index for index, page in enumerate(pages) if contents in page)
+    printed = []
+    for page in pages[first:]:  # the contents' pages: up to the first without a TOC line
+        lines = [(m["text"], int(m["page"])) for m in map(_TOC_LINE.match, page.splitlines())
+                 if m]
+        if not lines:
+            break
+        printed += lines
+    toc = _document(example).toc
+    assert len(printed) == len(toc)
+    headings = iter(_outline_pages(pdf))
+    right = 0
+    for (line, number), entry in zip(printed, toc, strict=True):
+        assert re.sub(r"\s+", "", line) == re.sub(r"\s+", "", entry.text)
+        page = next(page for title, page in headings if title == entry.text)
+        right += page == number
+    assert right >= 0.95 * len(toc), f"{right} of {len(toc)} TOC page numbers are right"
+
+
+def test_without_libreoffice_word_is_asked_to_update_fields(tmp_path, monkeypatch):
+    from handbook.build import BuildRequest, build
+    from handbook.write.docx import pages
+
+    monkeypatch.setattr(pages, "find_soffice", lambda: None)
+    example = next(p for p in EXAMPLES if p.name == "startup-team")
+    result = build(BuildRequest(example, ("docx",), tmp_path / "out"))
+    (docx_path,) = result.written
+    settings = etree.fromstring(zipfile.ZipFile(docx_path).read("word/settings.xml"))
+    assert _attr(settings.find("w:updateFields", NS), "val") == "true"
+    assert any("LibreOffice" in notice for notice in result.notices)
+    assert "updateFields" not in zipfile.ZipFile(
+        _build(example, tmp_path / "plain.docx").path).read("word/settings.xml").decode()
