@@ -9,8 +9,9 @@ BIN    := $(VENV)/bin
 DEMO   := content/ecommerce-ops
 
 # Fonts and the libraries WeasyPrint draws with; HarfBuzz subsetting makes CJK fonts small fast.
+# PyICU (the index's collation) compiles against Debian's ICU: its headers, pkg-config, g++.
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 \
-                   libpangoft2-1.0-0 fontconfig
+                   libpangoft2-1.0-0 fontconfig libicu-dev pkg-config g++
 # Peers and viewers the tests use: pdffonts/pdftoppm, LibreOffice for DOCX, Chromium for HTML.
 TEST_PACKAGES := poppler-utils pandoc libreoffice-writer-nogui chromium
 

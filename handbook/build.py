@@ -41,6 +41,7 @@ class BuildRequest:
     templates: Path | None = None  # replaces the handbook's own templates/ directory
     reference_docx: Path | None = None  # Word styles, over the brand's and the built-in
     single_pass: bool | None = None  # PDF in one pass (True), parallel parts (False), by size
+    page_numbers: bool = True  # the Word TOC's page numbers from a LibreOffice pass
 
 
 @dataclass
@@ -66,8 +67,9 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
                    for role_id in role_ids for fmt in request.formats]
         with _JobDescriptions(request, document, root, targets, report) as job_descriptions:
             if not request.roles:  # the handbook renders here while the pool works
-                _write_handbook(document, request.formats, out, staging, root, report,
-                                request.single_pass)
+                result.notices += _write_handbook(document, request.formats, out, staging,
+                                                  root, report, request.single_pass,
+                                                  request.page_numbers)
             job_descriptions.finish()
         result.written = staging.commit()
     return result
@@ -197,7 +199,10 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
 
 
 def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,
-                    root: Path, report: Progress, single_pass: bool | None = None) -> None:
+                    root: Path, report: Progress, single_pass: bool | None = None,
+                    page_numbers: bool = True) -> list[str]:
+    """Write the handbook's formats; returns notices for the user."""
+    notices = []
     name = document.name
     html = None
     step, total, done = "handbook", len(formats), 0
@@ -220,6 +225,11 @@ def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, sta
     if "docx" in formats:
         from .write.docx import write_docx
 
-        write_docx(document, staging.path_for(out / f"{name}.docx"), root=root)
+        numbered = write_docx(document, staging.path_for(out / f"{name}.docx"), root=root,
+                              page_numbers=page_numbers)
+        if page_numbers and not numbered:
+            notices.append("LibreOffice (soffice) was not found or failed: Word fills in the "
+                           "DOCX contents' page numbers when the file opens, after asking")
         done += 1
         report(step, done, total)
+    return notices

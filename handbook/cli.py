@@ -84,12 +84,15 @@ def check(directory: Path, output_format: str) -> None:
               help="A Word file whose styles the DOCX uses (instead of the built-in one).")
 @click.option("--single-pass", is_flag=True,
               help="Print the PDF in one WeasyPrint pass instead of in parallel parts.")
+@click.option("--no-page-numbers", is_flag=True,
+              help="Skip the LibreOffice pass that writes the Word contents' page numbers "
+                   "(faster; Word shows them after Update Field).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and each step.")
 def build(directory: Path, formats: str, out: Path | None, lang: str | None,
           brand: Path | None, roles: tuple[str, ...], each_role: bool,
           templates: Path | None, reference_docx: Path | None, single_pass: bool,
-          quiet: bool, verbose: bool) -> None:
+          no_page_numbers: bool, quiet: bool, verbose: bool) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
@@ -100,7 +103,8 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
     if roles and each_role:
         raise click.UsageError("--role and --each-role exclude each other")
     request = BuildRequest(directory, wanted, out, lang, brand, roles, each_role, templates,
-                           reference_docx, single_pass=True if single_pass else None)
+                           reference_docx, single_pass=True if single_pass else None,
+                           page_numbers=not no_page_numbers)
     started = time.perf_counter()
     with BuildProgress(enabled=not quiet, verbose=verbose) as progress:
         result = run_build(request, progress)

@@ -9,6 +9,7 @@ in HTML, PDF and DOCX alike.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -102,7 +103,11 @@ class RevisionRow:
 
 @dataclass(frozen=True)
 class Columns:
-    """Which optional columns the handbook uses; a column nobody fills is not printed."""
+    """Which optional columns a table has: one that is empty in every row is left out.
+
+    Each table decides for itself (a position's duties and KPIs, a department's staffing);
+    ``Document.columns`` is the handbook's, for the index.
+    """
 
     share: bool
     essential: bool
@@ -135,6 +140,7 @@ class RoleSection:
     kpis: list[KpiRow]
     competencies: list[str]
     working_conditions: Markdown | None
+    columns: Columns  # of its duty and KPI tables
     seats: str = ""  # filled/headcount as printed beside labels["seats_label"]: seats_text
 
     @property
@@ -184,12 +190,18 @@ class DepartmentSection:
     head: RoleRef | None
     function: Markdown | None
     roles: list[RoleSection]
+    columns: Columns  # of its staffing table
     # Own positions, then (with sub-departments) everything below: the figure the charts show
     total_rows: list[TotalRow] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
         return f"dept-{self.id}"
+
+    @property
+    def title(self) -> str:
+        """Number and name, as the TOC, headings and running headers show it."""
+        return f"{self.number} {self.name}" if self.number else self.name
 
     @property
     def staffing(self) -> list[StaffRow]:
@@ -271,9 +283,9 @@ class Document:
 
     @property
     def index_by_title(self) -> list[RoleRef]:
-        """Alphabetical as readers look things up: Chinese titles by their pinyin."""
-        return sorted((r.ref for r in self.roles), key=lambda ref: (_collation(ref.title),
-                                                                    ref.title, ref.id))
+        """In the order readers of the language look things up (see ``_collator``)."""
+        key = _collator(self.lang).getSortKey
+        return sorted((r.ref for r in self.roles), key=lambda ref: (key(ref.title), ref.id))
 
     @property
     def toc(self) -> list[TocEntry]:
@@ -290,19 +302,22 @@ class Document:
         entries.append(TocEntry(1, "departments", labels["departments_part"]))
         for department in self.departments:
             level = 2 + department.depth
-            entries.append(TocEntry(level, department.anchor,
-                                    f"{department.number} {department.name}"))
+            entries.append(TocEntry(level, department.anchor, department.title))
             entries += [TocEntry(level + 1, r.anchor, r.ref.title) for r in department.roles]
         entries.append(TocEntry(1, "appendix", labels["position_index"]))
         return entries
 
 
-def _collation(title: str) -> str:
-    """A sort key: CJK characters by their romanisation (运营 → "yun ying"), then case-free."""
-    from anyascii import anyascii
+_COLLATIONS = {"zh-Hans": "zh@collation=pinyin", "zh-Hant": "zh_Hant@collation=stroke"}
 
-    return " ".join(anyascii(char) if "\u3400" <= char <= "\u9fff" else char
-                    for char in title).casefold()
+
+@functools.cache
+def _collator(lang: str):
+    """ICU's collation for the language: Simplified Chinese by pinyin (as mainland indexes
+    are), Traditional by stroke count (as Taiwan's are), English alphabetically."""
+    import icu
+
+    return icu.Collator.createInstance(icu.Locale(_COLLATIONS.get(lang, lang)))
 
 
 # --- resolving ---------------------------------------------------------------------------
@@ -319,8 +334,9 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     refs = {rid: RoleRef(rid, convert(role.title), role.code) for rid, role in roles.items()}
     order = _print_order(roles)
     reports = _direct_reports(roles, order)
-    sections = {rid: _role_section(roles[rid], refs, reports[rid], handbook, convert, labels)
-                for rid in order}
+    columns = _columns(list(roles.values()))
+    sections = {rid: _role_section(roles[rid], refs, reports[rid], handbook, convert, labels,
+                                   columns) for rid in order}
     departments = _departments(handbook, order, roles, sections, refs, convert)
     _add_total_rows(departments, labels)
     palette = palette_for(style, [d.id for d in departments])
@@ -344,7 +360,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         intro=_md(convert, handbook.intro),
         charts=[],
         departments=departments,
-        columns=_columns(list(roles.values())),
+        columns=columns,
         created=_created(),
         notices=[*notices, *palette.notices],
     )
@@ -486,7 +502,7 @@ def _direct_reports(roles: dict[str, Role], order: list[str]) -> dict[str, list[
 
 
 def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], handbook: Handbook,
-                  convert, labels: Labels) -> RoleSection:
+                  convert, labels: Labels, columns: Columns) -> RoleSection:
     department = next((d for d in handbook.departments if d.id == role.department), None)
     return RoleSection(
         ref=refs[role.id],
@@ -511,6 +527,9 @@ def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], hand
         kpis=[KpiRow(convert(k.name), _opt(convert, k.target), k.weight) for k in role.kpis],
         competencies=[convert(c) for c in role.competencies],
         working_conditions=_md(convert, role.working_conditions),
+        # "Essential: yes" in every row still says something where the handbook marks the
+        # duties that are not: that column is the handbook's, never empty
+        columns=dataclasses.replace(_columns([role]), essential=columns.essential),
         seats=seats_text(labels, role.seats_filled, role.headcount),
     )
 
@@ -532,7 +551,12 @@ def _requirements(role: Role, labels: Labels, convert) -> list[tuple[str, list[s
 def _departments(handbook: Handbook, order: list[str], roles: dict[str, Role],
                  sections: dict[str, RoleSection], refs: dict[str, RoleRef],
                  convert) -> list[DepartmentSection]:
-    """Departments depth first by ``parent`` (siblings in handbook.yml order), numbered."""
+    """Departments depth first by ``parent`` (siblings in handbook.yml order), numbered.
+
+    A single top department (a head office over everything) is not chapter 1 of a book
+    whose chapters would all be 1.x: it comes first, unnumbered, and the departments under
+    it are the chapters 1, 2, 3 at the same level.
+    """
     ids = {d.id for d in handbook.departments}
     children: dict[str | None, list] = {}
     for department in handbook.departments:
@@ -540,17 +564,26 @@ def _departments(handbook: Handbook, order: list[str], roles: dict[str, Role],
         children.setdefault(parent, []).append(department)
     result: list[DepartmentSection] = []
 
+    def add(department, parent: str | None, label: str, depth: int) -> None:
+        members = [sections[rid] for rid in order if roles[rid].department == department.id]
+        result.append(DepartmentSection(
+            id=department.id, name=convert(department.name), number=label, depth=depth,
+            parent_id=parent, head=refs.get(department.head) if department.head else None,
+            function=_md(convert, department.function), roles=members,
+            columns=_columns([roles[member.ref.id] for member in members])))
+
     def visit(parent: str | None, prefix: str, depth: int) -> None:
         for number, department in enumerate(children.get(parent, []), 1):
             label = f"{prefix}{number}"
-            members = [sections[rid] for rid in order if roles[rid].department == department.id]
-            result.append(DepartmentSection(
-                id=department.id, name=convert(department.name), number=label, depth=depth,
-                parent_id=parent, head=refs.get(department.head) if department.head else None,
-                function=_md(convert, department.function), roles=members))
+            add(department, parent, label, depth)
             visit(department.id, f"{label}.", depth + 1)
 
-    visit(None, "", 0)
+    roots = children.get(None, [])
+    if len(roots) == 1:
+        add(roots[0], None, "", 0)
+        visit(roots[0].id, "", 0)
+    else:
+        visit(None, "", 0)
     return result
 
 

@@ -2,10 +2,13 @@
 
 CommonMark with raw HTML disabled; links survive only for http(s), mailto and in-document
 anchors, so hostile content (``javascript:`` links, ``<script>``) is inert in every format.
+A line break in the source between two Chinese characters is dropped here, once for every
+writer (see ``_join_cjk_lines``).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -58,6 +61,36 @@ class Markdown:
         return _MD.renderer.render(self.tokens, _MD.options, {}).strip()
 
 
+def _wide(char: str) -> bool:
+    """Whether a line break next to ``char`` is no space: CSS Text 3's segment-break rule
+    (East Asian Wide or Fullwidth, Hangul excepted, since Korean separates words)."""
+    return (unicodedata.east_asian_width(char) in "WF"
+            and not unicodedata.name(char, "").startswith("HANGUL"))
+
+
+def _join_cjk_lines(tokens: list[Token]) -> list[Token]:
+    """Drop soft line breaks between two wide characters ("成效。\n下设" is "成效。下设"),
+    the way Chinese readers expect and browsers do not; between words they stay a space.
+
+    The characters either side are looked up across markup (``**成效**\n下设``).
+    """
+    for token in tokens:
+        children = token.children
+        if not children:
+            continue
+        texts = [c.content if c.type in ("text", "code_inline") else "" for c in children]
+        keep = []
+        for index, child in enumerate(children):
+            if child.type == "softbreak":
+                before = next((t[-1] for t in reversed(texts[:index]) if t), "")
+                after = next((t[0] for t in texts[index + 1:] if t), "")
+                if before and after and _wide(before) and _wide(after):
+                    continue
+            keep.append(child)
+        token.children = keep
+    return tokens
+
+
 @lru_cache(maxsize=65536)
 def parse_markdown(text: str, *, inline: bool = False) -> Markdown:
     """Parse a field's text; ``inline`` for table cells (duties), where blocks make no sense.
@@ -66,4 +99,4 @@ def parse_markdown(text: str, *, inline: bool = False) -> Markdown:
     only the text that changed.
     """
     tokens = _MD.parseInline(text.strip()) if inline else _MD.parse(text)
-    return Markdown(text, inline, tokens)
+    return Markdown(text, inline, _join_cjk_lines(tokens))

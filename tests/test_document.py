@@ -25,8 +25,27 @@ def test_label_files_have_the_same_keys():
 
 def test_departments_depth_first_and_numbered():
     document = _document(FIXTURES / "minimal")
-    assert [(d.number, d.id, d.depth) for d in document.departments] == [
-        ("1", "operations", 0), ("1.1", "service", 1)]
+    assert [(d.title, d.id, d.depth) for d in document.departments] == [
+        ("Operations", "operations", 0), ("1 Customer Service", "service", 0)]
+
+
+def test_a_single_top_department_is_no_chapter_its_departments_are():
+    """ecommerce-ops: 运营中心 over everything is unnumbered; 运营部 … 数据分析部 are 1–8."""
+    example = next(p for p in EXAMPLES if p.name == "ecommerce-ops")
+    document = _document(example)
+    numbers = [(d.number, d.name, d.depth) for d in document.departments]
+    assert numbers[:3] == [("", "运营中心", 0), ("1", "运营部", 0), ("2", "商品部", 0)]
+    assert ("4.1", "美工组", 1) in numbers and ("8", "数据分析部", 0) in numbers
+    toc = {entry.anchor: entry for entry in document.toc}
+    assert toc["dept-ops-center"].text == "运营中心"
+    assert toc[document.departments[1].anchor].text == "1 运营部"
+    assert toc[document.departments[1].anchor].level == toc["dept-ops-center"].level
+
+
+def test_several_top_departments_are_the_chapters():
+    example = next(p for p in EXAMPLES if p.name == "acme-en")
+    assert [d.title for d in _document(example).departments][:2] == [
+        "1 E-commerce", "2 Marketing & Content"]
 
 
 def test_roles_ordered_managers_first_and_reporting_lines_both_ways():
@@ -57,8 +76,8 @@ def test_toc_nests_parts_departments_positions():
     toc = _document(FIXTURES / "minimal").toc
     assert [(e.level, e.anchor) for e in toc] == [
         (1, "revisions"), (1, "intro"), (1, "departments"), (2, "dept-operations"),
-        (3, "role-ops-manager"), (3, "role-ops-specialist"), (3, "dept-service"),
-        (4, "role-service-lead"), (4, "role-service-agent"), (1, "appendix")]
+        (3, "role-ops-manager"), (3, "role-ops-specialist"), (2, "dept-service"),
+        (3, "role-service-lead"), (3, "role-service-agent"), (1, "appendix")]
 
 
 def test_simplified_to_traditional_conversion():
@@ -90,6 +109,33 @@ def test_index_by_title_follows_pinyin():
     titles = [ref.title for ref in _document(example).index_by_title]
     assert titles.index("仓管员") < titles.index("运营总监")  # cang < yun
     assert titles.index("策划主管") < titles.index("美工")  # ce < mei
+
+
+_TITLES = {"ops-manager": "总经理", "ops-specialist": "人事专员", "service-agent": "客服专员",
+           "service-lead": "安全主管"}
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("zh-Hans", ["安全主管", "客服专员", "人事专员", "总经理"]),  # an, ke, ren, zong
+    ("zh-Hant", ["人事專員", "安全主管", "客服專員", "總經理"]),  # 2, 6, 9 and 17 strokes
+])
+def test_index_by_title_sorts_by_pinyin_or_by_strokes(handbook_dir, lang, expected):
+    """The two Chinese orders really differ on these titles, so each is ICU's, not the other."""
+    handbook_dir.edit("handbook.yml", "language: en ", "language: zh-Hans ")
+    for role, title in _TITLES.items():
+        text = (handbook_dir.root / "roles" / f"{role}.yml").read_text(encoding="utf-8")
+        old = next(line for line in text.splitlines() if line.startswith("title:"))
+        handbook_dir.edit(f"roles/{role}.yml", old, f"title: {title}")
+    document = _document(handbook_dir.root, lang=lang)
+    assert [ref.title for ref in document.index_by_title] == expected
+
+
+def test_index_by_title_is_alphabetical_in_english_whatever_the_case(handbook_dir):
+    handbook_dir.edit("roles/service-lead.yml", "title: Customer Service Lead",
+                      "title: assistant to the manager")
+    titles = [ref.title for ref in _document(handbook_dir.root).index_by_title]
+    assert titles == ["assistant to the manager", "Customer Service Agent",
+                      "Operations Manager", "Operations Specialist"]
 
 
 def test_every_package_directory_ships_in_the_wheel():

@@ -156,15 +156,28 @@ def test_tables_per_position_with_repeating_headers_and_unsplit_rows(each):
         len(r.duties) for r in roles]
 
 
-def test_duty_columns_follow_the_document(built):
+def test_duty_columns_follow_each_table_and_empty_cells_read_a_dash(built):
+    """The duty tables in print order: each has the columns its position's duties fill, and
+    no body cell is empty (the XML's text, "—" where a duty gives no frequency)."""
     ecommerce = built["ecommerce-ops"]
-    columns = ecommerce.document.columns
     labels = ecommerce.document.labels
-    duty = next(t for t in ecommerce.word.tables if t.cell(0, 0).text == labels["duty_number"])
-    header = [cell.text for cell in duty.rows[0].cells]
-    assert (labels["duty_share"] in header) == columns.share
-    assert (labels["duty_essential"] in header) == columns.essential
-    assert (labels["duty_frequency"] in header) == columns.frequency
+    tables = [t for t in ecommerce.xml().iter(f"{{{W}}}tbl")
+              if _texts(t, "w:tr[1]/w:tc")[:2] == [labels["duty_number"], labels["duty_text"]]]
+    roles = ecommerce.document.roles
+    assert len(tables) == len(roles)
+    for role, table in zip(roles, tables, strict=True):
+        header = _texts(table, "w:tr[1]/w:tc")
+        assert (labels["duty_share"] in header) == role.columns.share, role.ref.title
+        assert (labels["duty_essential"] in header) == role.columns.essential
+        assert (labels["duty_frequency"] in header) == role.columns.frequency
+        for row in table.findall("w:tr", NS)[1:]:
+            for cell in _texts(row, "w:tc"):
+                assert cell.strip(), (role.ref.title, "an empty cell")
+    packer = tables[[r.ref.id for r in roles].index("packer")]
+    assert _texts(packer, "w:tr[1]/w:tc") == [labels["duty_number"], labels["duty_text"],
+                                              labels["duty_essential"]]
+    director = tables[[r.ref.id for r in roles].index("ops-director")]
+    assert labels["empty_cell"] in _texts(director, "w:tr/w:tc")  # a duty with no frequency
 
 
 def test_staffing_tables_total_and_link_to_positions(built):
@@ -211,7 +224,7 @@ def test_header_footer_fields_and_no_header_on_the_cover(each):
     header_text = " ".join("".join(each.xml(n).itertext()) for n in headers)
     assert document.title in header_text
     for department in document.departments:
-        assert f"{department.number} {department.name}" in header_text
+        assert department.title in header_text
     first_refs = {_attr(r, "type") for r in first.findall("w:footerReference", NS)}
     assert first_refs == {"default", "first"}
 
@@ -246,6 +259,9 @@ def test_cjk_soft_line_breaks_join_without_a_space(built):
     body = built["ecommerce-ops"].xml().find("w:body", NS)
     text = "".join(body.itertext())
     assert "物流部，并给出" in text  # the revision's source breaks the line after "物流部，"
+    assert "履约交付。中心下设" in text
+    english = "".join(built["acme-en"].xml().find("w:body", NS).itertext())
+    assert "through Amazon" in english  # a line break between words stays a space
 
 
 def test_bookmark_names_are_valid_word_names():
@@ -557,3 +573,79 @@ def test_the_word_check_of_every_test_docx_can_fail(handbook_dir, tmp_path):
     errors = OpenXmlValidator().validate(str(bad)).errors
     assert [error.node for error in errors] == ["val"]
     bad.unlink()  # the session check would rightly refuse it
+
+
+_TOC_LINE = re.compile(r"^\s*(?P<text>\S.*?)\s*\.{4,}\s*(?P<page>\d+)\s*$")
+
+
+def _outline_pages(pdf: Path) -> list[tuple[str, int]]:
+    """(title, 1-based page) of every outline item LibreOffice made from a heading."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title.strip(), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return found
+
+
+@needs_libreoffice
+def test_handbook_build_writes_toc_page_numbers_that_libreoffice_shows(tmp_path):
+    """``handbook build`` as a user runs it; LibreOffice then prints the DOCX, and at least
+    95 % of the printed contents' lines give the page their heading is printed on (the
+    headings' pages come from the PDF's outline, which LibreOffice makes from the headings)."""
+    from handbook.build import BuildRequest, build
+
+    example = next(p for p in EXAMPLES if p.name == "ecommerce-ops")
+    result = build(BuildRequest(example, ("docx",), tmp_path / "out"))
+    (docx_path,) = result.written
+    settings = zipfile.ZipFile(docx_path).read("word/settings.xml").decode()
+    assert "updateFields" not in settings  # numbers written: nothing for Word to ask
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(docx_path)], check=True,
+                   capture_output=True, timeout=600, env={**os.environ, "HOME": str(tmp_path)})
+    pdf = tmp_path / f"{docx_path.stem}.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    contents = _document(example).labels["contents"]
+    pages = text.split("\f")
+    first = next(index for index, page in enumerate(pages) if contents in page)
+    printed = []
+    for page in pages[first:]:  # the contents' pages: up to the first without a TOC line
+        lines = [(m["text"], int(m["page"])) for m in map(_TOC_LINE.match, page.splitlines())
+                 if m]
+        if not lines:
+            break
+        printed += lines
+    toc = _document(example).toc
+    assert len(printed) == len(toc)
+    headings = iter(_outline_pages(pdf))
+    right = 0
+    for (line, number), entry in zip(printed, toc, strict=True):
+        assert re.sub(r"\s+", "", line) == re.sub(r"\s+", "", entry.text)
+        page = next(page for title, page in headings if title == entry.text)
+        right += page == number
+    assert right >= 0.95 * len(toc), f"{right} of {len(toc)} TOC page numbers are right"
+
+
+def test_without_libreoffice_word_is_asked_to_update_fields(tmp_path, monkeypatch):
+    from handbook.build import BuildRequest, build
+    from handbook.write.docx import pages
+
+    monkeypatch.setattr(pages, "find_soffice", lambda: None)
+    example = next(p for p in EXAMPLES if p.name == "startup-team")
+    result = build(BuildRequest(example, ("docx",), tmp_path / "out"))
+    (docx_path,) = result.written
+    settings = etree.fromstring(zipfile.ZipFile(docx_path).read("word/settings.xml"))
+    assert _attr(settings.find("w:updateFields", NS), "val") == "true"
+    assert any("LibreOffice" in notice for notice in result.notices)
+    assert "updateFields" not in zipfile.ZipFile(
+        _build(example, tmp_path / "plain.docx").path).read("word/settings.xml").decode()

@@ -149,15 +149,43 @@ def test_every_department_and_position_present(page):
             assert section.xpath(f".//a[@href='#{role.reports_to.anchor}']")
 
 
-def test_duty_columns_follow_what_the_handbook_uses(pages):
+_WIDE_BREAK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]\s*\n\s*"
+                         r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def test_cjk_soft_line_breaks_join_and_latin_ones_stay_a_space(pages):
+    """A source line break between Chinese characters reaches no HTML text (browsers would
+    show it as a space); between English words it is still a break, shown as one space."""
+    for name in ("ecommerce-ops", "startup-team"):
+        markdown = pages[name].tree.find_class("markdown")
+        assert markdown
+        for element in markdown:
+            for text in element.itertext():
+                assert not _WIDE_BREAK.search(text), (name, text)
+    assert "履约交付。中心下设" in pages["ecommerce-ops"].text
+    foreword = pages["acme-en"].tree.get_element_by_id("intro").text_content()
+    assert re.search(r"through\s+Amazon", foreword)
+    assert "throughAmazon" not in foreword
+
+
+def test_duty_columns_follow_each_table(pages):
+    """Every position's duty table has the columns its own duties fill, "—" where a row
+    has nothing (打包发货员 fills neither share nor frequency: both columns go)."""
     for page in pages.values():
-        columns = page.document.columns
-        header = page.tree.xpath("//table[contains(@class, 'duty-table')]")[0].find(".//thead")
         labels = page.document.labels
-        text = header.text_content()
-        assert (labels["duty_share"] in text) == columns.share
-        assert (labels["duty_frequency"] in text) == columns.frequency
-        assert (labels["duty_essential"] in text) == columns.essential
+        for role in page.document.roles:
+            section = page.tree.get_element_by_id(role.anchor)
+            table = section.xpath(".//table[contains(@class, 'duty-table')]")[0]
+            header = table.find(".//thead").text_content()
+            columns = role.columns
+            assert (labels["duty_share"] in header) == columns.share
+            assert (labels["duty_frequency"] in header) == columns.frequency
+            assert (labels["duty_essential"] in header) == columns.essential
+            for cell in table.xpath("./tbody/tr/td"):
+                assert cell.text_content().strip(), (role.ref.title, "an empty cell")
+    packer = pages["ecommerce-ops"].tree.get_element_by_id("role-packer")
+    header = packer.xpath(".//table[contains(@class, 'duty-table')]/thead")[0].text_content()
+    assert "时间占比" not in header and "频次" not in header
 
 
 def test_brand_colours_reach_the_page_as_css_variables(pages):

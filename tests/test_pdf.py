@@ -155,7 +155,7 @@ def test_bookmarks_are_part_department_position(built):
     part = document.labels["departments_part"]
     assert depth[part] == 1
     for department in document.departments:
-        label = f"{department.number} {department.name}"
+        label = department.title
         assert depth[label] == 2 + department.depth
         for role in department.roles:
             assert depth[role.ref.title] == 3 + department.depth
@@ -165,7 +165,7 @@ def test_every_position_and_department_on_its_own_pages(example):
     document = example.document
     where = {_squash(title): page for _, title, page in example.bookmarks}
     for department in document.departments:
-        page = where[_squash(f"{department.number} {department.name}")]
+        page = where[_squash(department.title)]
         assert _squash(department.name) in _squash(example.pages[page - 1])
     pages = []
     for role in document.roles:
@@ -206,12 +206,38 @@ def test_no_line_starts_with_closing_punctuation(example):
             assert not line.lstrip().startswith(_CLOSING), (number, line)
 
 
+def test_cjk_soft_line_breaks_join_and_latin_ones_stay_a_space(built):
+    """Source line breaks inside Chinese sentences print as nothing, in English as a space."""
+    chinese = "\n".join(built["ecommerce-ops"].pages)
+    assert "履约交付。中心下设" in chinese.replace("\n", "")
+    assert "履约交付。 中心下设" not in chinese
+    assert "物流部，并给出" in chinese.replace("\n", "")
+    english = " ".join(built["acme-en"].pages)
+    assert re.search(r"through\s+Amazon", english) and "throughAmazon" not in english
+
+
+def test_empty_duty_columns_are_left_out_and_empty_cells_read_a_dash(built):
+    """打包发货员 gives no share and no frequency: its duty table has neither column, while
+    运营总监's has both, with "—" for the duties that give no frequency."""
+    ecommerce = built["ecommerce-ops"]
+    labels = ecommerce.document.labels
+    pages = {role.ref.id: next(text for text in ecommerce.pages
+                               if role.ref.code in text and labels["duty_text"] in text)
+             for role in ecommerce.document.roles if role.ref.id in ("packer", "ops-director")}
+    header = next(line for line in pages["packer"].splitlines()
+                  if labels["duty_text"] in line)
+    assert labels["duty_share"] not in header and labels["duty_frequency"] not in header
+    director = pages["ops-director"]
+    assert labels["duty_share"] in director and labels["duty_frequency"] in director
+    assert re.search(r"\d+%\s+(是|否)\s+—", director)
+
+
 def test_no_heading_stranded_at_the_bottom_of_a_page(example):
     labels = example.document.labels
     headings = {labels[key] for key in (
         "role_summary", "duties", "requirements", "kpis", "competencies", "working_conditions",
         "department_function", "staffing", "index_by_code", "index_by_title")}
-    headings |= {f"{d.number} {d.name}" for d in example.document.departments}
+    headings |= {d.title for d in example.document.departments}
     for number, text in enumerate(example.pages[1:], 2):
         lines = text.splitlines()
         body_end = lines[-2].strip() if len(lines) >= 2 else ""
@@ -242,7 +268,7 @@ def test_running_header_shows_title_and_current_department(built):
         for role in department.roles:
             header = ecommerce.pages[where[role.ref.title] - 1].splitlines()[0]
             assert header.startswith(document.title)
-            assert header.endswith(f"{department.number} {department.name}")
+            assert header.endswith(department.title)
     assert not ecommerce.pages[0].startswith(document.title + " ")
 
 

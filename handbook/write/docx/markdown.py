@@ -9,7 +9,6 @@ Inside table cells the same structure uses ``Table Text``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,9 +16,6 @@ from ...markdown import Markdown, safe_link
 from . import oxml as x
 
 __all__ = ["MarkdownRenderer"]
-
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
-
 
 @dataclass
 class _List:
@@ -121,7 +117,6 @@ class MarkdownRenderer:
         href = ""
         bold = italic = 0
         pending_space = False
-        last = ""
         for child in children:
             kind = child.type
             text = None
@@ -131,7 +126,7 @@ class MarkdownRenderer:
             elif kind == "code_inline":
                 text, style = child.content, "HTMLCode"
             elif kind == "softbreak":
-                pending_space = True
+                pending_space = True  # those between Chinese characters are already gone
                 continue
             elif kind == "hardbreak":
                 text = "\n"
@@ -156,15 +151,11 @@ class MarkdownRenderer:
             if not text:
                 continue
             if pending_space:
-                # A line break in the source is a space between words, nothing between
-                # Chinese characters (where the HTML would show a stray space).
-                if not (_CJK.match(last) or _CJK.match(text[0])):
-                    if link is not None and not link:
-                        out.append(x.run(" "))  # the space goes before the link, not in it
-                    else:
-                        text = " " + text
+                if link is not None and not link:
+                    out.append(x.run(" "))  # the space goes before the link, not in it
+                else:
+                    text = " " + text
                 pending_space = False
-            last = text[-1]
             r = x.run(text, bold=bold > 0, italic=italic > 0, style=style)
             (link if link is not None else out).append(r)
         return out

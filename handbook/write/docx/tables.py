@@ -2,7 +2,9 @@
 requirements and KPIs, a department's staffing, the indexes and the signature block.
 
 Each is sized to the current section's text width (a landscape section is wider), with
-fixed column widths that add up exactly, and header rows that repeat on every page.
+fixed column widths that add up exactly, and header rows that repeat on every page. Which
+optional columns a table has is the Document's decision for that table (``role.columns``,
+``department.columns``); an empty cell reads as the ``empty_cell`` label.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ class Tables:
     def __init__(self, document: Document, sections: Sections, markdown: MarkdownRenderer,
                  numbering: x.Numbering, label_fill: str) -> None:
         self.labels = document.labels
-        self.columns = document.columns
+        self.columns = document.columns  # the index's
+        self.empty = document.labels["empty_cell"]
         self.roles = {role.ref.id: role for role in document.roles}
         self.sections = sections
         self.markdown = markdown
@@ -48,8 +51,8 @@ class Tables:
         widths = self._flex_widths([share for _, share in spec], headers)
         rows = [self._header_row(headers, widths)]
         for revision in revisions:
-            values = (revision.version, revision.date.isoformat(), revision.author or "",
-                      revision.approved_by or "")
+            values = (revision.version, revision.date.isoformat(),
+                      revision.author or self.empty, revision.approved_by or self.empty)
             cells = [self._cell(value, width)
                      for value, width in zip(values, widths[:4], strict=True)]
             cells.append(x.cell(self.markdown.blocks(revision.changes, in_table=True),
@@ -112,7 +115,7 @@ class Tables:
         return x.table(widths, rows, first_row=False, caption=role.ref.title)
 
     def duties(self, role: RoleSection):
-        labels, columns = self.labels, self.columns
+        labels, columns = self.labels, role.columns
         spec = [("duty_number", 0.07, "center"), ("duty_text", None, None)]
         spec += [("duty_share", 0.11, "center")] if columns.share else []
         spec += [("duty_essential", 0.11, "center")] if columns.essential else []
@@ -128,7 +131,7 @@ class Tables:
             if columns.essential:
                 values.append(labels["essential_yes" if duty.essential else "essential_no"])
             if columns.frequency:
-                values.append(duty.frequency or "")
+                values.append(duty.frequency or self.empty)
             rows.append(self._row(values, widths, aligns))
         return x.table(widths, rows, caption=labels["duties"])
 
@@ -149,7 +152,7 @@ class Tables:
         return x.table(widths, rows, first_row=False, caption=self.labels["requirements"])
 
     def kpis(self, role: RoleSection):
-        labels, columns = self.labels, self.columns
+        labels, columns = self.labels, role.columns
         spec = [("duty_number", 0.07, "center"), ("kpi_name", None, None)]
         spec += [("kpi_target", 0.2, "center")] if columns.kpi_target else []
         spec += [("kpi_weight", 0.12, "center")] if columns.kpi_weight else []
@@ -160,7 +163,7 @@ class Tables:
         for number, kpi in enumerate(role.kpis, 1):
             values = [str(number), kpi.name]
             if columns.kpi_target:
-                values.append(kpi.target or "")
+                values.append(kpi.target or self.empty)
             if columns.kpi_weight:
                 values.append(self._percent(kpi.weight))
             rows.append(self._row(values, widths, aligns))
@@ -168,7 +171,7 @@ class Tables:
 
     def staffing(self, department: DepartmentSection):
         """Positions with their seats, and the department's totals in the last row."""
-        labels, columns = self.labels, self.columns
+        labels, columns = self.labels, department.columns
         spec = [("position", None, None)]
         spec += [("code", 0.15, None)] if columns.code else []
         spec += [("grade", 0.09, "center")] if columns.grade else []
@@ -181,10 +184,11 @@ class Tables:
         for staff in department.staffing:
             values: list = [[self.role_link(staff.role)]]
             if columns.code:
-                values.append(staff.role.code or "")
+                values.append(staff.role.code or self.empty)
             if columns.grade:
-                values.append(staff.grade or "")
-            values.append([self.role_link(staff.reports_to)] if staff.reports_to else "")
+                values.append(staff.grade or self.empty)
+            values.append([self.role_link(staff.reports_to)] if staff.reports_to
+                          else labels["none"])
             values += [str(value) for value in staff.counts]
             rows.append(self._row(values, widths, aligns))
         span = len(widths) - len(SEAT_COLUMNS)
@@ -209,7 +213,7 @@ class Tables:
         aligns = ["center" if key == "page" else None for key in keys]
         rows = [self._header_row(headers, widths, aligns)]
         for ref in refs:
-            cells = {"position": [self.role_link(ref)], "code": ref.code or "",
+            cells = {"position": [self.role_link(ref)], "code": ref.code or self.empty,
                      "department": self.roles[ref.id].department_name,
                      "page": x.complex_field(f"PAGEREF {x.bookmark_name(ref.anchor)} \\h")}
             rows.append(self._row([cells[key] for key in keys], widths, aligns))
@@ -258,7 +262,7 @@ class Tables:
         return out
 
     def _percent(self, value: float | None) -> str:
-        return "" if value is None else self.labels.fmt("percent", value=f"{value:g}")
+        return self.empty if value is None else self.labels.fmt("percent", value=f"{value:g}")
 
     def _widths(self, *shares: float) -> list[int]:
         """Column widths in twips for shares of the text width; they add up exactly."""

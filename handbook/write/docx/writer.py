@@ -9,8 +9,10 @@ straight on lxml; python-docx provides the package, parts, relationships and cor
 properties.
 
 The table of contents is a real ``TOC`` field whose result is already filled in, so the file
-is complete when it opens. ``page_numbers=True`` also writes its page numbers, from one
-LibreOffice pass, when LibreOffice is installed (see ``pages``).
+is complete when it opens. ``page_numbers=True`` (``handbook build``'s default) also writes
+its page numbers, from one LibreOffice pass, so Word and LibreOffice show them with no
+prompt; without LibreOffice the file asks Word to update its fields on open instead (Word
+asks the reader first; no setting avoids that prompt). See ``pages``.
 """
 
 from __future__ import annotations
@@ -38,19 +40,25 @@ __all__ = ["DocxWriter", "write_docx"]
 
 
 def write_docx(document: Document, target: Path, *, root: Path | None = None,
-               page_numbers: bool = False) -> None:
+               page_numbers: bool = False) -> bool:
     """Write ``document`` to ``target``; ``root`` is the handbook directory (for the logo).
 
-    ``page_numbers``: fill the TOC's page numbers with a LibreOffice pass when LibreOffice
-    is installed (seconds for a small handbook); without it Word fills them on update.
+    ``page_numbers``: write the TOC's (and the index's) page numbers from a LibreOffice pass
+    (seconds for a small handbook), or where that is impossible ask Word to update fields on
+    open. Returns whether the numbers were written; a job description has none to write.
     """
     writer = DocxWriter(document, root=root)
     writer.build()
     writer.save(target)
-    if page_numbers:
-        from .pages import fill_page_numbers
+    if not page_numbers or document.job_description is not None:
+        return False
+    from .pages import fill_page_numbers
 
-        fill_page_numbers(writer, target)
+    if fill_page_numbers(writer, target):
+        return True
+    x.update_fields_on_open(writer.word.settings.element)
+    writer.save(target)
+    return False
 
 
 class DocxWriter:

@@ -29,6 +29,7 @@ from .styles import (
     set_language,
     theme_xml,
     tune_settings,
+    update_fields_on_open,
 )
 from .tables import cell, row, table
 from .text import clean, hyperlink, paragraph, run, text_paragraph
@@ -38,5 +39,6 @@ __all__ = [
     "clean", "complex_field", "ensure_east_asian", "fill_field_results", "font_table_xml",
     "hyperlink", "inline_image", "merge_missing_styles", "paragraph", "qn", "recolour", "row",
     "run", "section_break", "section_properties", "set_fonts", "set_language", "table",
-    "text_paragraph", "theme_xml", "toc_paragraphs", "tune_settings", "write_package",
+    "text_paragraph", "theme_xml", "toc_paragraphs", "tune_settings", "update_fields_on_open",
+    "write_package",
 ]

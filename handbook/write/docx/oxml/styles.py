@@ -138,6 +138,25 @@ def tune_settings(settings, latin: str, east_asian: str | None) -> None:
     _set_or_drop(theme_lang, qn("w:eastAsia"), east_asian)
 
 
+# What follows ``w:updateFields`` in the schema's sequence of settings (the first ones).
+_AFTER_UPDATE_FIELDS = tuple(qn(tag) for tag in (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids"
+)) + ("{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr",) + tuple(
+    qn(tag) for tag in ("w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping"))
+
+
+def update_fields_on_open(settings) -> None:
+    """Ask Word to update every field when the file opens (Word asks the reader first): the
+    fallback where no layout engine could write the TOC's page numbers in advance."""
+    element = etree.Element(qn("w:updateFields"), {_VAL: "true"})
+    anchor = next((found for tag in _AFTER_UPDATE_FIELDS
+                   if (found := settings.find(tag)) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(element)
+    else:
+        settings.append(element)
+
+
 class Numbering:
     """The writer's own bullet and decimal lists, appended to the numbering part.
 
