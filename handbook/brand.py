@@ -22,7 +22,7 @@ from .colour import brand_bands
 from .errors import ContentError, Problem, UsageError, did_you_mean
 from .load import LoadedFile, load_yaml
 from .rules import IMAGE_SUFFIXES, asset_problem
-from .style import PAGE_SIZES, FontFace, Style
+from .style import PAGE_SIZES, FontFace, Style, page_size_name, parse_margins
 
 __all__ = ["BRAND_FILES", "find_brand_file", "load_brand"]
 
@@ -272,14 +272,13 @@ def _apply_defaults(style: Style, settings: dict, directory: Path, loaded: Loade
     page = settings.get("page") if isinstance(settings.get("page"), dict) else {}
     size = page.get("size")
     if size is not None:
-        names = {name.lower(): name for name in PAGE_SIZES}
-        if str(size).lower() in names:
-            changes["page_size"] = names[str(size).lower()]
+        if page_size_name(size):
+            changes["page_size"] = page_size_name(size)
         else:
             problems.append(Problem(loaded.at((*path, "page", "size")), "error",
                                     f"page size `{size}` is not one of {', '.join(PAGE_SIZES)}"))
     if page.get("margins") is not None:
-        margins = _margins(str(page["margins"]))
+        margins = parse_margins(str(page["margins"]))
         if margins is None:
             problems.append(Problem(loaded.at((*path, "page", "margins")), "error",
                                     f"margins `{page['margins']}` must be lengths in mm, cm or "
@@ -287,21 +286,6 @@ def _apply_defaults(style: Style, settings: dict, directory: Path, loaded: Loade
         else:
             changes["margins_mm"] = margins
     return style.with_(**changes)
-
-
-def _margins(text: str) -> tuple[float, float, float, float] | None:
-    units = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
-    values = []
-    for part in text.split():
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", part)
-        if not match:
-            return None
-        values.append(float(match.group(1)) * units[match.group(2)])
-    if len(values) == 1:
-        values *= 4
-    elif len(values) == 2:
-        values *= 2
-    return tuple(values) if len(values) == 4 else None
 
 
 @cache

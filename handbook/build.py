@@ -18,9 +18,10 @@ from .brand import find_brand_file, load_brand
 from .document import Document, resolve
 from .errors import Problem, UsageError, did_you_mean
 from .jobdesc import job_description
+from .locales import parse_tag
 from .model import Handbook
 from .output import Staging
-from .style import Style, default_style
+from .style import Style, default_style, with_page
 from .validate import load_handbook
 
 __all__ = ["FORMATS", "BuildRequest", "BuildResult", "build", "build_document"]
@@ -179,13 +180,15 @@ def _output_dir(request: BuildRequest, name: str) -> Path:
 
 
 def _style(request: BuildRequest, handbook: Handbook) -> Style:
-    """Defaults for the output language, the handbook's logo, then the brand on top.
+    """Defaults for the output locale, the handbook's page and logo, then the brand on top.
 
     ``--brand`` wins over the handbook's own ``brand/`` directory.
     """
-    lang = request.lang or handbook.language
-    script = lang if lang != "en" else handbook.language  # the text's own characters
-    style = default_style(lang, script)
+    source, _ = handbook.content_locale()
+    locale = parse_tag(request.lang) if request.lang else source
+    script = locale.labels if locale.labels != "en" else source.labels  # the text's characters
+    style = with_page(default_style(locale.labels, script).with_(page_size=locale.page_size),
+                      handbook.page)
     if handbook.logo:
         style = style.with_(logo=(handbook.root / handbook.logo).resolve())
     brand_dir = request.brand or (handbook.root / "brand")

@@ -22,6 +22,7 @@ from .build import build as run_build
 from .errors import ContentError, HandbookError, Problem, UsageError, sort_problems
 from .export import export_xlsx
 from .importer import import_spreadsheet
+from .locales import LANGUAGE_TAGS, parse_tag
 from .progress import BuildProgress
 from .scaffold import init_handbook
 from .schema import SCHEMA_FILES, schema_json
@@ -30,7 +31,21 @@ from .validate import check_handbook, load_handbook
 __all__ = ["main"]
 
 ISSUES_URL = "https://github.com/handbook-tool/handbook/issues"
-_LANGUAGES = click.Choice(["zh-Hans", "zh-Hant", "en"])
+
+
+class _LanguageTag(click.ParamType):
+    """A BCP 47 tag of the contract, in any case; the tag as the contract spells it."""
+
+    name = "|".join(LANGUAGE_TAGS)
+
+    def convert(self, value, param, ctx) -> str:
+        try:
+            return parse_tag(value).tag
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+_LANGUAGES = _LanguageTag()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,7 +86,8 @@ def check(directory: Path, output_format: str) -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (default: build/<name>/).")
 @click.option("--lang", type=_LANGUAGES,
-              help="Output language for labels (and zh-Hans <-> zh-Hant text).")
+              help="Output locale (a BCP 47 tag): labels, dates, page size, and zh-Hans <-> "
+                   "zh-Hant text.")
 @click.option("--brand", type=click.Path(file_okay=False, path_type=Path),
               help="A brand directory with _brand.yml (overrides the handbook's own brand/).")
 @click.option("--role", "roles", multiple=True, metavar="ID",

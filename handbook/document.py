@@ -21,9 +21,10 @@ from . import orgchart
 from .colour import Palette, palette_for
 from .convert import converter
 from .labels import Labels, load_labels
+from .locales import Locale, format_date, parse_tag
 from .markdown import Markdown, parse_markdown
 from .model import Handbook, Role
-from .style import Style, default_style
+from .style import Style, default_style, with_page
 
 _CJK_TEXT = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
@@ -99,6 +100,7 @@ class RevisionRow:
     author: str | None
     approved_by: str | None
     changes: Markdown | None
+    date_text: str = ""  # ``date`` as the locale writes it (locales.format_date)
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ class Document:
     departments: list[DepartmentSection]
     columns: Columns
     created: dt.datetime
+    locale: Locale  # dates, and the default page size; ``lang`` is its labels' language
     notices: list[str] = field(default_factory=list)
     job_description: RoleSection | None = None
 
@@ -325,11 +328,14 @@ def _collator(lang: str):
 
 def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None = None,
             chart_pages: bool = True) -> Document:
-    """The Document for ``handbook`` in output language ``lang`` (default: its own)."""
-    lang = lang or handbook.language
-    convert, notices = converter(handbook.language, lang)
+    """The Document for ``handbook`` in the locale tagged ``lang`` (default: its own)."""
+    source, inferred = handbook.content_locale()
+    locale = parse_tag(lang) if lang else source
+    lang = locale.labels
+    convert, notices = converter(source.labels, lang)
     labels = load_labels(lang)
-    style = style or default_style(lang)
+    style = style or with_page(default_style(lang).with_(page_size=locale.page_size),
+                               handbook.page)
     roles = {rid: role for rid, role in handbook.roles.items() if role is not None}
     refs = {rid: RoleRef(rid, convert(role.title), role.code) for rid, role in roles.items()}
     order = _print_order(roles)
@@ -349,12 +355,12 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         title=convert(handbook.title),
         subtitle=convert(handbook.subtitle) if handbook.subtitle else None,
         organization=convert(handbook.organization),
-        control=_control(handbook, labels, convert),
+        control=_control(handbook, labels, convert, locale),
         document_number=handbook.document.number,
         version=handbook.document.version,
         revisions=[
             RevisionRow(r.version, r.date, _opt(convert, r.author), _opt(convert, r.approved_by),
-                        _md(convert, r.changes))
+                        _md(convert, r.changes), format_date(r.date, locale))
             for r in handbook.revisions
         ],
         intro=_md(convert, handbook.intro),
@@ -362,7 +368,8 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         departments=departments,
         columns=columns,
         created=_created(),
-        notices=[*notices, *palette.notices],
+        locale=locale,
+        notices=[*([inferred] if inferred else []), *notices, *palette.notices],
     )
     if chart_pages:
         document.charts = plan_document_charts(document, roles, order)
@@ -454,12 +461,13 @@ def _created() -> dt.datetime:
     return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
 
 
-def _control(handbook: Handbook, labels: Labels, convert) -> list[tuple[str, str]]:
+def _control(handbook: Handbook, labels: Labels, convert,
+             locale: Locale) -> list[tuple[str, str]]:
     control = handbook.document
     rows = [
         ("document_number", control.number),
         ("version", control.version),
-        ("effective", control.effective.isoformat()),
+        ("effective", format_date(control.effective, locale)),
         ("owner", _opt(convert, control.owner)),
         ("prepared_by", _opt(convert, control.prepared_by)),
         ("reviewed_by", _opt(convert, control.reviewed_by)),

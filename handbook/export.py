@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .locales import LANGUAGE_TAGS
 from .model import Department, DocumentControl, Duty, Handbook, Kpi, Revision, Role
 from .output import Staging
 from .workbook import HANDBOOK_KEYS, LIST_SEPARATOR, REQUIREMENT_KINDS, SHEETS
@@ -153,7 +154,7 @@ def _add_drop_downs(workbook) -> None:
     departments = f"departments!$A$2:$A${_VALIDATED_ROWS}"
     positions = f"positions!$A$2:$A${_VALIDATED_ROWS}"
     kinds = '"' + ",".join(REQUIREMENT_KINDS) + '"'
-    languages = '"' + ",".join(Handbook.model_fields["language"].annotation.__args__) + '"'
+    languages = '"' + ",".join(LANGUAGE_TAGS) + '"'
     lists = {
         ("positions", "department"): departments, ("positions", "reports_to"): positions,
         ("departments", "parent"): departments, ("departments", "head"): positions,

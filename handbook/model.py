@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -21,9 +21,12 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .errors import Location
 from .load import LoadedFile, RawFloat, RawInt
+from .locales import LANGUAGE_TAGS, Locale, infer_locale, inference_notice, parse_tag
+from .style import PAGE_SIZES, page_size_name, parse_margins
 
 __all__ = [
     "ID_PATTERN",
@@ -33,13 +36,13 @@ __all__ = [
     "Handbook",
     "Kpi",
     "Language",
+    "Page",
     "Requirements",
     "Revision",
     "Role",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-Language = Literal["zh-Hans", "zh-Hant", "en"]
 
 
 def _as_text(value: Any) -> Any:
@@ -66,6 +69,51 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
 IdList = Annotated[list[Id], BeforeValidator(_as_list)]
 Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+def _language_tag(value: Any) -> Any:
+    """A BCP 47 tag in any case ("EN-gb") is stored as the contract spells it ("en-GB")."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_tag(value).tag
+    except ValueError as exc:
+        raise PydanticCustomError("handbook_language", str(exc)) from None
+
+
+def _page_size(value: Any) -> Any:
+    value = _as_text(value)
+    if not isinstance(value, str):
+        return value
+    name = page_size_name(value)
+    if name is None:
+        raise PydanticCustomError(
+            "handbook_page_size", f"page size `{value}` is not one of {', '.join(PAGE_SIZES)}")
+    return name
+
+
+def _margins(value: Any) -> Any:
+    """One length or four (a list or space-separated), as written; checked, not converted."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = " ".join(value)
+    if isinstance(value, (int, float, RawInt, RawFloat)) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "handbook_margins", f"margins need a unit: write `{_as_text(value)}mm`")
+    if isinstance(value, str) and parse_margins(value) is None:
+        raise PydanticCustomError(
+            "handbook_margins", f"margins `{value}` must be lengths in mm, cm, in or pt: one "
+            "value (20mm), or top right bottom left (20mm 18mm 20mm 18mm)")
+    return value
+
+
+Language = Annotated[str, BeforeValidator(_language_tag),
+                     WithJsonSchema({"type": "string", "enum": list(LANGUAGE_TAGS)})]
+PageSize = Annotated[str, BeforeValidator(_page_size),
+                     WithJsonSchema({"type": "string", "enum": list(PAGE_SIZES)})]
+Margins = Annotated[str, BeforeValidator(_margins),
+                    WithJsonSchema({"anyOf": [{"type": "string"},
+                                              {"type": "array", "items": {"type": "string"},
+                                               "minItems": 1, "maxItems": 4}]})]
 
 
 class _Model(BaseModel):
@@ -147,6 +195,17 @@ class Department(_Model):
     )
 
 
+class Page(_Model):
+    """Page size and margins: they override the language's default; a brand overrides both."""
+
+    size: PageSize | None = Field(
+        None, description=f"Paper size: {', '.join(PAGE_SIZES)} (default: A4, Letter for en-US).",
+        examples=["A4"])
+    margins: Margins | None = Field(
+        None, description="Margins in mm, cm, in or pt: one length, or top right bottom left.",
+        examples=["20mm"])
+
+
 class Handbook(_Model):
     """handbook.yml: the handbook as a whole. Roles are attached after loading."""
 
@@ -155,9 +214,15 @@ class Handbook(_Model):
     title: Text = Field(description="Handbook title.", examples=["电商运营中心组织架构及岗位职责"])
     subtitle: Text | None = Field(None, description="Subtitle.", examples=["2026 版"])
     organization: Text = Field(description="Organization name.", examples=["星河电子商务有限公司"])
-    language: Language = Field(
-        "zh-Hans", description="Language of the content: labels, fonts, hyphenation.",
+    language: Language | None = Field(
+        None, description="BCP 47 tag of the content's language: labels, fonts, dates and the "
+        "default page size (en = en-US: Letter; en-GB and Chinese: A4). Inferred from the "
+        "content when absent.",
         examples=["zh-Hans"],
+    )
+    page: Page | None = Field(
+        None, description="Page size and margins; override the language's default.",
+        examples=[{"size": "A4", "margins": "20mm"}],
     )
     logo: Text | None = Field(
         None, description="Logo image, a path inside the handbook directory.",
@@ -186,6 +251,7 @@ class Handbook(_Model):
     _name: str = PrivateAttr(default="")
     _root: Path = PrivateAttr(default=Path("."))
     _roles: dict[str, Role] = PrivateAttr(default_factory=dict)
+    _inferred: tuple[Locale, str] | None = PrivateAttr(default=None)
 
     @property
     def name(self) -> str:
@@ -201,10 +267,25 @@ class Handbook(_Model):
         """Roles by id, in file-name order."""
         return self._roles
 
+    def content_locale(self) -> tuple[Locale, str | None]:
+        """The locale of the content: ``language`` as written, or else the language its
+        titles and duties are written in, with the notice that says it was chosen."""
+        if self.language is not None:
+            return parse_tag(self.language), None
+        if self._inferred is None:
+            roles = [role for role in self._roles.values() if role is not None]
+            texts = [self.title, self.organization, *(d.name for d in self.departments),
+                     *(role.title for role in roles),
+                     *(duty.text for role in roles for duty in role.duties)]
+            locale = infer_locale(texts)
+            self._inferred = (locale, inference_notice(locale))
+        return self._inferred
+
     def bind(self, root: Path, roles: dict[str, Role]) -> None:
         self._root = root
         self._name = root.resolve().name
         self._roles = roles
+        self._inferred = None
 
 
 # --- roles/<id>.yml ----------------------------------------------------------------------

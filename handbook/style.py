@@ -7,13 +7,17 @@ writer turns a Style into CSS variables, the DOCX writer into styles and theme f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-__all__ = ["FontFace", "PAGE_SIZES", "Style", "default_style"]
+__all__ = ["FontFace", "PAGE_SIZES", "Style", "default_style", "page_size_name",
+           "parse_margins", "with_page"]
 
 MM = 72 / 25.4  # points per millimetre
-PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4), "A5": (148.0, 210.0)}
+PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4), "A5": (148.0, 210.0),
+              "A3": (297.0, 420.0), "Legal": (215.9, 355.6)}
+_LENGTH_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 
 _CJK = {"zh-Hans": "SC", "zh-Hant": "TC", "en": "SC"}
 # Department colour bands for the org chart and headings, readable on white.
@@ -97,3 +101,38 @@ def default_style(lang: str, script: str | None = None) -> Style:
         return Style(body_font=("Noto Sans", cjk), heading_font=("Noto Sans", cjk),
                      cjk_font=cjk, latin_font="Noto Sans", symbol_fonts=_SYMBOL_FONTS)
     return Style(body_font=(cjk,), heading_font=(cjk,), cjk_font=cjk, latin_font="Noto Sans")
+
+
+def page_size_name(text: str) -> str | None:
+    """The page size as PAGE_SIZES spells it ("letter" is "Letter"), None if unknown."""
+    names = {name.lower(): name for name in PAGE_SIZES}
+    return names.get(str(text).strip().lower())
+
+
+def parse_margins(text: str) -> tuple[float, float, float, float] | None:
+    """Margins in mm (top right bottom left) from one, two or four CSS-like lengths
+    ("20mm", "2cm 1.5cm", "1in 0.75in 1in 0.75in"); None when they do not read as such."""
+    values = []
+    for part in str(text).split():
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", part)
+        if not match:
+            return None
+        values.append(float(match.group(1)) * _LENGTH_MM[match.group(2)])
+    if len(values) == 1:
+        values *= 4
+    elif len(values) == 2:
+        values *= 2
+    return tuple(values) if len(values) == 4 else None
+
+
+def with_page(style: Style, page) -> Style:
+    """The ``page`` of handbook.yml (size and margins, checked by the model) over the
+    locale's default; a brand's page is applied after it, so the brand wins."""
+    if page is None:
+        return style
+    changes = {}
+    if page.size:
+        changes["page_size"] = page.size
+    if page.margins:
+        changes["margins_mm"] = parse_margins(page.margins)
+    return style.with_(**changes)

@@ -92,9 +92,9 @@ def test_unknown_handbook_setting(brand_dir):
 
 
 def test_bad_page_size_and_margins(brand_dir):
-    _edit(brand_dir, "page: {size: A4, margins: 20mm}", "page: {size: A3, margins: wide}")
+    _edit(brand_dir, "page: {size: A4, margins: 20mm}", "page: {size: B0, margins: wide}")
     assert _errors(brand_dir) == [
-        "brand/_brand.yml:26:18: error: page size `A3` is not one of A4, Letter, A5",
+        "brand/_brand.yml:26:18: error: page size `B0` is not one of A4, Letter, A5, A3, Legal",
         "brand/_brand.yml:26:31: error: margins `wide` must be lengths in mm, cm or in: one "
         "value, or top right bottom left"]
 

@@ -54,9 +54,9 @@ CASES = {
          "write 2026-01-01"],
     ),
     "bad language": (
-        [("handbook.yml", "language: en ", "language: EN ")],
-        [f"{BOOK}:8:11: error: `language` must be one of zh-Hans, zh-Hant or en, not `EN`; "
-         "did you mean `en`?"],
+        [("handbook.yml", "language: en ", "language: en-AU ")],
+        [f"{BOOK}:8:11: error: `en-AU` is not a language this tool prints: use one of en, "
+         "en-US, en-GB, zh-Hans, zh-CN, zh-Hant, zh-TW, zh-HK; did you mean `en-GB`?"],
     ),
     "dangling reports_to": (
         [("roles/service-agent.yml", "reports_to: service-lead", "reports_to: service-led")],

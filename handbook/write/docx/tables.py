@@ -51,7 +51,7 @@ class Tables:
         widths = self._flex_widths([share for _, share in spec], headers)
         rows = [self._header_row(headers, widths)]
         for revision in revisions:
-            values = (revision.version, revision.date.isoformat(),
+            values = (revision.version, revision.date_text,
                       revision.author or self.empty, revision.approved_by or self.empty)
             cells = [self._cell(value, width)
                      for value, width in zip(values, widths[:4], strict=True)]
