@@ -22,7 +22,7 @@ from .build import build as run_build
 from .errors import ContentError, HandbookError, Problem, UsageError, sort_problems
 from .export import export_xlsx
 from .importer import import_spreadsheet
-from .locales import LANGUAGE_TAGS, parse_tag
+from .locales import LANGUAGE_TAGS, parse_tag, system_tag
 from .progress import BuildProgress
 from .scaffold import init_handbook
 from .schema import SCHEMA_FILES, schema_json
@@ -165,27 +165,49 @@ def _size(size: int) -> str:
               help="Only the schema of handbook.yml or of a role file.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help=f"Write {' and '.join(SCHEMA_FILES.values())} into this directory.")
-def schema(kind: str | None, out_dir: Path | None) -> None:
+@click.option("--lang", type=_LANGUAGES, default="zh-Hans", show_default=True,
+              help="Language of the examples editors show.")
+def schema(kind: str | None, out_dir: Path | None, lang: str) -> None:
     """Print the JSON Schema of the content files (for editors such as VS Code)."""
+    labels = parse_tag(lang).labels
     if out_dir is None:
-        click.echo(schema_json(kind))
+        click.echo(schema_json(kind, labels))
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, filename in SCHEMA_FILES.items():
         if kind in (None, name):
-            (out_dir / filename).write_text(schema_json(name) + "\n", encoding="utf-8")
+            (out_dir / filename).write_text(schema_json(name, labels) + "\n", encoding="utf-8")
             click.echo(f"wrote {out_dir / filename}", err=True)
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--lang", type=_LANGUAGES, default="zh-Hans", show_default=True,
-              help="Language of the starter content.")
-def init(directory: Path, lang: str) -> None:
+@click.option("--lang", type=_LANGUAGES,
+              help="Language (a BCP 47 tag) of the starter content; asked on a terminal, "
+                   "else the system locale's.")
+def init(directory: Path, lang: str | None) -> None:
     """Create a small, valid handbook in DIRECTORY to start from."""
+    if lang is None:
+        lang = _starter_language()
     written = init_handbook(directory, lang)
-    click.echo(f"created {directory} ({len(written)} files); next: handbook check {directory}",
-               err=True)
+    click.echo(f"created {directory} ({len(written)} files, language: {lang}); next: "
+               f"handbook check {directory}", err=True)
+
+
+def _starter_language() -> str:
+    """The language a person starting a handbook works in: asked on a terminal (the system
+    locale's as the default answer), the system locale's in a script."""
+    system = system_tag()
+    if not _interactive():
+        return system
+    answer = click.prompt("Language of the handbook", default=system,
+                          type=click.Choice(LANGUAGE_TAGS, case_sensitive=False),
+                          show_choices=True, err=True)
+    return parse_tag(answer).tag
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 @cli.command(name="import")

@@ -86,24 +86,27 @@ def format_date(date: dt.date, locale: Locale) -> str:
 
 
 def system_tag(default: str = "en") -> str:
-    """The supported tag nearest the system's locale (LC_ALL, LC_MESSAGES, LANG), read
-    through Babel; ``default`` when it names no language this tool prints."""
+    """The supported tag nearest the system's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG),
+    read through Babel; ``default`` when it names no language this tool prints."""
     from babel import Locale as BabelLocale
     from babel import UnknownLocaleError, default_locale
 
-    name = default_locale()
+    # LC_CTYPE goes last: Python sets it to C.UTF-8 itself when the locale LANG names is not
+    # installed (PEP 538), which would hide the language the person asked for.
+    name = default_locale(("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
     if not name:
         return default
     try:
         system = BabelLocale.parse(name)
     except (ValueError, UnknownLocaleError):
         return default
+    territory = system.territory or ""
     if system.language == "en":
-        return "en-US" if system.territory in (None, "US") else "en-GB"
+        return {"": "en", "US": "en-US"}.get(territory, "en-GB")  # elsewhere A4, day first
     if system.language == "zh":
-        traditional = system.script == "Hant" or system.territory in ("TW", "HK", "MO")
-        if system.territory == "HK":
-            return "zh-HK"
+        if f"zh-{territory}".lower() in _BY_KEY:
+            return _BY_KEY[f"zh-{territory}".lower()].tag
+        traditional = system.script == "Hant" or territory == "MO"
         return "zh-Hant" if traditional else "zh-Hans"
     return default
 

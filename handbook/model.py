@@ -381,11 +381,11 @@ class Role(_Model):
                    "定期组织人员培训交流"]],
     )
     requirements: Requirements | None = Field(
-        None, description="任职要求.",
+        None, description="Requirements to hold the role (任职要求).",
         examples=[{"education": "大专及以上学历", "skills": ["熟悉直通车、钻展等推广工具"]}],
     )
     kpis: list[Kpi] = Field(
-        default_factory=list, description="绩效考核.",
+        default_factory=list, description="Measures of the role (绩效考核).",
         examples=[[{"name": "推广投入产出比", "target": "≥ 3.0", "weight": 100}]],
     )
     competencies: TextList = Field(

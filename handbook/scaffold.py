@@ -7,29 +7,38 @@ the two never drift apart.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
 from .errors import UsageError
+from .locales import parse_tag
 from .schema import SCHEMA_FILES, schema_json
 
 __all__ = ["init_handbook"]
 
+_LANGUAGE_LINE = re.compile(r"^language: \S+ *", re.MULTILINE)
+
 
 def init_handbook(directory: Path, lang: str) -> list[Path]:
-    """Write the starter handbook into ``directory``, which must be empty or absent."""
+    """Write the starter handbook for the language tag ``lang`` into ``directory``, which
+    must be empty or absent."""
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise UsageError(f"{directory} is not empty; choose a new directory")
-    source = resources.files("handbook.templates") / "init" / ("en" if lang == "en" else "zh-Hans")
-    convert = _traditional if lang == "zh-Hant" else (lambda text: text)
+    locale = parse_tag(lang)
+    source = resources.files("handbook.templates") / "init" / (
+        "en" if locale.labels == "en" else "zh-Hans")
+    convert = _traditional if locale.labels == "zh-Hant" else (lambda text: text)
     written = []
     for relative in ("handbook.yml", *(f"roles/{f.name}" for f in _yml(source / "roles"))):
         text = convert((source / relative).read_text(encoding="utf-8"))
-        if lang == "zh-Hant" and relative == "handbook.yml":
-            text = text.replace("language: zh-Hans", "language: zh-Hant")
+        if relative == "handbook.yml":
+            text = _LANGUAGE_LINE.sub(lambda m: f"language: {locale.tag}".ljust(len(m[0])),
+                                      text, count=1)
         written.append(_write(directory / relative, text))
     for kind, filename in SCHEMA_FILES.items():
-        written.append(_write(directory / "schema" / filename, schema_json(kind) + "\n"))
+        written.append(_write(directory / "schema" / filename,
+                              schema_json(kind, locale.labels) + "\n"))
     return written
 
 

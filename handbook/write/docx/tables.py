@@ -272,13 +272,17 @@ class Tables:
         return widths
 
     def _flex_widths(self, shares: list[float | None], headers: list[str]) -> list[int]:
-        """Fixed shares, widened to fit their header; the ``None`` columns share the rest."""
+        """Fixed shares, widened to fit their header; the ``None`` columns share the rest.
+        On a narrow page (A5) widened headers can ask for more than the width: every column
+        then gives up the same proportion, so none is left with a negative width."""
         shares = [share if share is None else max(share, self._fit(header))
                   for share, header in zip(shares, headers, strict=True)]
         fixed = sum(share for share in shares if share is not None)
         flexible = max(sum(1 for share in shares if share is None), 1)
         rest = max(1.0 - fixed, 0.2) / flexible
-        return self._widths(*(rest if share is None else share for share in shares))
+        shares = [rest if share is None else share for share in shares]
+        scale = min(1.0, 1.0 / sum(shares))
+        return self._widths(*(share * scale for share in shares))
 
     def _label_share(self, labels: list[str], least: float) -> float:
         """A label column just wide enough for its longest label (within reason)."""
