@@ -9,6 +9,7 @@ optional columns a table has is the Document's decision for that table (``role.c
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -16,6 +17,9 @@ from ...document import SEAT_COLUMNS, DepartmentSection, Document, RoleRef, Role
 from . import oxml as x
 from .markdown import MarkdownRenderer
 from .sections import Sections
+
+# Where Word puts its automatic space between a digit and an East Asian character
+_AUTOSPACE = re.compile(r"(?<=\d)(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=\d)")
 
 __all__ = ["Tables"]
 
@@ -43,9 +47,12 @@ class Tables:
         return x.table(widths, rows, first_row=False, caption=self.labels["document_control"])
 
     def revisions(self, revisions):
-        """The revision history, its changes in Markdown."""
+        """The revision history, its changes in Markdown; a date ("2 September 2024",
+        "2025年3月10日", which Word spaces between digits and characters) on one line."""
         labels = self.labels
-        spec = [("version", 0.1), ("revision_date", 0.14), ("revision_author", 0.14),
+        date = max([0.14, *(self._fit(_AUTOSPACE.sub(" ", revision.date_text))
+                            for revision in revisions)])
+        spec = [("version", 0.1), ("revision_date", date), ("revision_author", 0.14),
                 ("approved_by", 0.14), ("revision_changes", None)]
         headers = [labels[key] for key, _ in spec]
         widths = self._flex_widths([share for _, share in spec], headers)
