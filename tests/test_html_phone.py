@@ -180,3 +180,39 @@ def test_large_navigation_opens_and_closes_in_a_browser(browser, large, tmp_path
                               ".querySelector('summary').click()")
     assert browser.evaluate(session, "document.querySelectorAll('.toc details')[1].open")
     assert browser.evaluate(session, height) > folded
+
+
+# --- a job description --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def job_description_page(tmp_path_factory) -> str:
+    from handbook.jobdesc import job_description
+
+    example = next(e for e in EXAMPLES if e.name == "ecommerce-ops")
+    source = tmp_path_factory.mktemp("jd") / "promo-lead.html"
+    jd = job_description(document_for(example), "promo-lead")
+    source.write_text(render_html(jd, root=example), encoding="utf-8")
+    return source.as_uri()
+
+
+@needs_chromium
+def test_job_description_on_a_phone(browser, job_description_page):
+    session = browser.open(job_description_page, PHONE)
+    assert browser.evaluate(session, _LAYOUT_PROBLEMS) == []
+    lines = browser.evaluate(session, """[...document.querySelectorAll(
+        '.signature-table td')].map((cell) => getComputedStyle(cell).borderBottomStyle)""")
+    assert lines == ["solid"] * 9  # three lines to write on for each of three parties
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [PHONE, 1280])
+def test_job_description_header_is_aligned_with_the_body(browser, job_description_page, width):
+    session = browser.open(job_description_page, width)
+    edges = browser.evaluate(session, """(() => {
+        const box = (q) => document.querySelector(q).getBoundingClientRect();
+        return [box('.jd-header').left, box('.role-header').left,
+                box('.jd-header').right, box('.role-header').right];
+    })()""")
+    assert edges[0] == pytest.approx(edges[1], abs=1) and edges[0] >= 8
+    assert edges[2] == pytest.approx(edges[3], abs=1)
