@@ -46,6 +46,7 @@ __all__ = [
 
 
 _SHARED_CHART_SHARE = 0.4  # a chart this much of a page's height or less may share it
+_NAV_EXPANDED_MAX = 80  # positions: a bigger handbook's navigation opens folded
 LEGEND_ROOM = 40.0  # points below a chart kept for its key (two lines and a continuation)
 
 # The one order staffing figures are given in everywhere: charts ("2/3"), the position's
@@ -271,6 +272,21 @@ class Document:
         for page in charts:
             for box in getattr(getattr(page, "layout", None), "boxes", ()):
                 yield from (text.text for text in box.texts)
+
+    @property
+    def nav_open(self) -> frozenset[str]:
+        """The departments (anchors) that start open in the HTML navigation. A small
+        handbook's are all open; past a screenful or two of positions the navigation
+        starts folded to its departments, opening only a lone department at the top (a
+        single root would otherwise fold everything into one line)."""
+        if len(self.roles) <= _NAV_EXPANDED_MAX:
+            return frozenset(d.anchor for d in self.departments)
+        opened: set[str] = set()
+        level = [d for d in self.departments if d.parent_id is None]
+        while len(level) == 1:
+            opened.add(level[0].anchor)
+            level = [d for d in self.departments if d.parent_id == level[0].id]
+        return frozenset(opened)
 
     @property
     def roles(self) -> list[RoleSection]:

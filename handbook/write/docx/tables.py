@@ -61,13 +61,15 @@ class Tables:
         return x.table(widths, rows, caption=labels["revision_history"])
 
     def signatures(self):
+        """For each party a row to write the printed name, sign and date in."""
         labels = self.labels
-        widths = self._widths(0.24, 0.46, 0.30)
-        headers = ["", labels["signature_name"], labels["signature_date"]]
+        widths = self._widths(0.2, 0.3, 0.3, 0.2)
+        headers = ["", labels["signature_printed_name"], labels["signature_name"],
+                   labels["signature_date"]]
         rows = [self._header_row(headers, widths)]
         for key in ("signature_employee", "signature_manager", "signature_hr"):
             rows.append(x.row([self._label_cell(labels[key], widths[0]),
-                               self._cell("", widths[1]), self._cell("", widths[2])],
+                               *(self._cell("", width) for width in widths[1:])],
                               height=700))
         return x.table(widths, rows, caption=labels["signatures"])
 

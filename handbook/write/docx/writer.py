@@ -243,6 +243,8 @@ class DocxWriter:
         self._fresh_page = True
         self.role(role)
         self._subheading("signatures")
+        self._add(x.paragraph("Normal", [x.run(labels["signature_acknowledgement"])],
+                              keep_next=True))
         self._add(self.tables.signatures())
         self.sections.finish()
         self.properties()
