@@ -34,7 +34,7 @@ def handbook_at(revision: str, new: Path) -> Iterator[Path]:
     """The directory holding the handbook at ``new``'s path as of ``revision``."""
     if not new.is_dir():
         raise UsageError(f"{new}: no such directory")
-    prefix = _git(new, "rev-parse", "--show-prefix")
+    prefix = _git(new, "rev-parse", "--show-toplevel", "--show-prefix")
     if prefix.returncode != 0:
         raise UsageError(f"{revision}: not a directory, and {new} is not in a git repository "
                          "to read it as a revision from")
@@ -43,8 +43,9 @@ def handbook_at(revision: str, new: Path) -> Iterator[Path]:
     if commit.returncode != 0:
         raise UsageError(f"{revision}: neither a directory nor a revision of the git "
                          f"repository holding {new}")
-    path = prefix.stdout.decode().strip().rstrip("/")
-    archive = _git(new, "archive", "--format=tar", commit.stdout.decode().strip(),
+    top, _, path = prefix.stdout.decode().rstrip("\n").partition("\n")
+    path = path.strip().rstrip("/")
+    archive = _git(Path(top), "archive", "--format=tar", commit.stdout.decode().strip(),
                    *([path] if path else []))
     if archive.returncode != 0:
         raise UsageError(f"{revision}: has no {path}/ (the handbook was not there yet)")
