@@ -39,6 +39,9 @@ __all__ = [
 
 
 _SHARED_CHART_SHARE = 0.4  # a chart this much of a page's height or less may share it
+# A department opener estimated at this many body lines or fewer (about half a page) is
+# followed on its page by the department's first position.
+_SHORT_OPENER_LINES = 24
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class RoleSection:
     kpis: list[KpiRow]
     competencies: list[str]
     working_conditions: Markdown | None
+    continued: str = ""  # the running header of its continuation pages: "Title · CODE (cont.)"
 
     @property
     def vacancies(self) -> int:
@@ -158,6 +162,18 @@ class DepartmentSection:
     @property
     def staffing(self) -> list[StaffRow]:
         return [StaffRow(r.ref, r.grade, r.reports_to, r.headcount, r.filled) for r in self.roles]
+
+    @property
+    def first_role_follows(self) -> bool:
+        """Whether the first position follows the department's opener on its page instead
+        of starting a new one: when the opener (head, function, staffing table) is short,
+        which saves a mostly empty page per department. A rough estimate in body lines
+        (a wrapped function paragraph, one line a staffing row) keeps every format alike."""
+        if not self.roles:
+            return False
+        function = len(self.function.plain) if self.function is not None else 0
+        lines = 6 + function / 45 + 1.3 * len(self.roles)
+        return lines <= _SHORT_OPENER_LINES
 
     @property
     def totals(self) -> tuple[int, int, int]:
@@ -421,7 +437,15 @@ def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], hand
         kpis=[KpiRow(convert(k.name), _opt(convert, k.target), k.weight) for k in role.kpis],
         competencies=[convert(c) for c in role.competencies],
         working_conditions=_md(convert, role.working_conditions),
+        continued=_continued(refs[role.id], labels),
     )
+
+
+def _continued(ref: RoleRef, labels: Labels) -> str:
+    """The running header of a position's continuation pages, so that a loose page can be
+    tied to its position: its title and code, marked as continued."""
+    text = labels.fmt("title_code", title=ref.title, code=ref.code) if ref.code else ref.title
+    return labels.fmt("continued", text=text)
 
 
 def _requirements(role: Role, labels: Labels, convert) -> list[tuple[str, list[str]]]:
