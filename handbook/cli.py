@@ -7,6 +7,7 @@ be called in-process, which is how the tests drive it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -24,6 +25,8 @@ from .export import export_xlsx
 from .importer import import_spreadsheet
 from .locales import LANGUAGE_TAGS, parse_tag, system_tag
 from .progress import BuildProgress
+from .review import stale_problems, stale_roles
+from .review import today as review_today
 from .scaffold import init_handbook
 from .schema import SCHEMA_FILES, schema_json
 from .validate import check_handbook, load_handbook
@@ -57,16 +60,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+_TODAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: one `file:line:col: severity: message` per line.")
-def check(directory: Path, output_format: str) -> None:
+@click.option("--today", type=_TODAY, metavar="YYYY-MM-DD",
+              help="The date reviews are due against (default: SOURCE_DATE_EPOCH or today).")
+def check(directory: Path, output_format: str, today) -> None:
     """Validate the handbook in DIRECTORY and report every problem.
 
     Exits 0 when it is valid (warnings allowed), 1 when it has errors.
     """
-    _, problems = check_handbook(directory)
+    handbook, problems = check_handbook(directory)
+    if handbook is not None:
+        problems += stale_problems(handbook, review_today(today and today.date()))
     errors = [p for p in problems if p.severity == "error"]
     ordered = sort_problems(problems)
     if output_format == "json":
@@ -138,6 +148,63 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
                    err=True)
     click.echo(f"built {directory} in {time.perf_counter() - started:.1f} s: "
                f"{_plural(len(result.written), 'file')}", err=True)
+
+
+@cli.command(name="diff")
+@click.argument("old")
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]),
+              default="text", show_default=True, help="json: a list of changes, for scripts.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes (as git diff).")
+def diff_command(old: str, new: Path, output_format: str, exit_code: bool) -> None:
+    """What changed from OLD to NEW, position by position.
+
+    OLD is a handbook directory or a git revision (HEAD~1, v2.0) of the repository holding
+    NEW, read without touching the working tree. Content is compared, not files:
+    reformatting and comments are no change; a file renamed with its `code` kept is a rename.
+    """
+    from .diff import compare
+    from .diffview import render_html, render_json, render_text, summary
+    from .gitsource import handbook_at
+
+    if not (new / "handbook.yml").is_file():
+        raise UsageError(f"{new}: not a handbook (no handbook.yml in it)")
+    newer, _ = load_handbook(new)
+    with contextlib.ExitStack() as stack:
+        older_dir = Path(old) if Path(old).is_dir() else stack.enter_context(
+            handbook_at(old, new))
+        older, _ = load_handbook(older_dir)
+    result = compare(older, newer)
+    if output_format == "json":
+        click.echo(render_json(result))
+    elif output_format == "html":
+        click.echo(render_html(result, old, str(new)), nl=False)
+    elif result.changed:
+        click.echo(render_text(result))
+    click.echo(f"{old} → {new}: {summary(result)}", err=True)
+    if exit_code and result.changed:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--stale", is_flag=True, required=True,
+              help="Positions due for review under `review_every`.")
+@click.option("--today", type=_TODAY, metavar="YYYY-MM-DD",
+              help="The date reviews are due against (default: SOURCE_DATE_EPOCH or today).")
+def report(directory: Path, stale: bool, today) -> None:
+    """Reports on the handbook in DIRECTORY: --stale lists positions past their review."""
+    handbook, _ = load_handbook(directory)
+    if handbook.review_every is None:
+        click.echo(f"{directory}: no `review_every` in handbook.yml, so no review is due",
+                   err=True)
+        return
+    due = stale_roles(handbook, review_today(today and today.date()))
+    for item in due:
+        click.echo(f"{item.role.title}\t{item.role.id}\t{item.reviewed or 'never'}\t"
+                   f"{item.due or 'now'}")
+    click.echo(f"{directory}: {_plural(len(due), 'position')} due for review "
+               f"(review_every: {handbook.review_every})", err=True)
 
 
 def _describe_output(path: Path) -> str:

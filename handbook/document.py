@@ -47,6 +47,7 @@ __all__ = [
 
 
 _SHARED_CHART_SHARE = 0.4  # a chart this much of a page's height or less may share it
+_NAV_EXPANDED_MAX = 80  # positions: a bigger handbook's navigation opens folded
 LEGEND_ROOM = 40.0  # points below a chart kept for its key (two lines and a continuation)
 
 # The one order staffing figures are given in everywhere: charts ("2/3"), the position's
@@ -61,6 +62,9 @@ def seats_text(labels: Labels, filled: int, headcount: int) -> str:
     if vacancies:
         text += labels.fmt("parenthetical", text=labels.fmt("vacant_short", n=vacancies))
     return text
+# A department opener estimated at this many body lines or fewer (about half a page) is
+# followed on its page by the department's first position.
+_SHORT_OPENER_LINES = 24
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,7 @@ class RoleSection:
     working_conditions: Markdown | None
     columns: Columns  # of its duty and KPI tables
     seats: str = ""  # filled/headcount as printed beside labels["seats_label"]: seats_text
+    continued: str = ""  # the running header of its continuation pages: "Title · CODE (cont.)"
 
     @property
     def vacancies(self) -> int:
@@ -210,6 +215,18 @@ class DepartmentSection:
         return [StaffRow(r.ref, r.grade, r.reports_to, r.headcount, r.filled) for r in self.roles]
 
     @property
+    def first_role_follows(self) -> bool:
+        """Whether the first position follows the department's opener on its page instead
+        of starting a new one: when the opener (head, function, staffing table) is short,
+        which saves a mostly empty page per department. A rough estimate in body lines
+        (a wrapped function paragraph, one line a staffing row) keeps every format alike."""
+        if not self.roles:
+            return False
+        function = len(self.function.plain) if self.function is not None else 0
+        lines = 6 + function / 45 + 1.3 * len(self.roles)
+        return lines <= _SHORT_OPENER_LINES
+
+    @property
     def totals(self) -> tuple[int, int, int]:
         """Headcount, filled and vacancies over the department's own positions."""
         headcount = sum(r.headcount for r in self.roles)
@@ -274,6 +291,21 @@ class Document:
         for page in charts:
             for box in getattr(getattr(page, "layout", None), "boxes", ()):
                 yield from (text.text for text in box.texts)
+
+    @property
+    def nav_open(self) -> frozenset[str]:
+        """The departments (anchors) that start open in the HTML navigation. A small
+        handbook's are all open; past a screenful or two of positions the navigation
+        starts folded to its departments, opening only a lone department at the top (a
+        single root would otherwise fold everything into one line)."""
+        if len(self.roles) <= _NAV_EXPANDED_MAX:
+            return frozenset(d.anchor for d in self.departments)
+        opened: set[str] = set()
+        level = [d for d in self.departments if d.parent_id is None]
+        while len(level) == 1:
+            opened.add(level[0].anchor)
+            level = [d for d in self.departments if d.parent_id == level[0].id]
+        return frozenset(opened)
 
     @property
     def roles(self) -> list[RoleSection]:
@@ -539,7 +571,15 @@ def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], hand
         # duties that are not: that column is the handbook's, never empty
         columns=dataclasses.replace(_columns([role]), essential=columns.essential),
         seats=seats_text(labels, role.seats_filled, role.headcount),
+        continued=_continued(refs[role.id], labels),
     )
+
+
+def _continued(ref: RoleRef, labels: Labels) -> str:
+    """The running header of a position's continuation pages, so that a loose page can be
+    tied to its position: its title and code, marked as continued."""
+    text = labels.fmt("title_code", title=ref.title, code=ref.code) if ref.code else ref.title
+    return labels.fmt("continued", text=text)
 
 
 def _requirements(role: Role, labels: Labels, convert) -> list[tuple[str, list[str]]]:

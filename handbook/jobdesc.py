@@ -31,9 +31,18 @@ def job_description(document: Document, role_id: str) -> Document:
         direct_reports=[unlinked[ref.id] for ref in role.direct_reports],
     )
     department = next(d for d in document.departments if d.id == role.department_id)
-    single = replace(department, roles=[own], depth=0)
+    single = replace(department, roles=[own], depth=0, number="")  # no book, no "1.3"
     return replace(document, departments=[single], job_description=own,
+                   title=_title(document, role), subtitle=document.title,
                    charts=_reporting_chart(document, role))
+
+
+def _title(document: Document, role: RoleSection) -> str:
+    """The position names the document: its metadata title and, on every printed page,
+    its running header (a loose page is tied to its role by title and code)."""
+    if not role.ref.code:
+        return role.ref.title
+    return document.labels.fmt("title_code", title=role.ref.title, code=role.ref.code)
 
 
 def _reporting_chart(document: Document, role: RoleSection) -> list[orgchart.ChartPage]:

@@ -9,10 +9,12 @@ object also knows where it came from (``where()``), so the cross-file checks in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -69,6 +71,28 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
 IdList = Annotated[list[Id], BeforeValidator(_as_list)]
 Percent = Annotated[float, Field(ge=0, le=100)]
+
+_PERIOD = re.compile(r"^\s*(\d+)\s*(months?|years?|个月|個月|年)\s*$", re.IGNORECASE)
+
+
+def period_months(text: str) -> int:
+    """``12 months``, ``1 year``, ``18 个月`` as a number of months (for review currency)."""
+    match = _PERIOD.match(text)
+    if match is None or int(match[1]) == 0:
+        raise PydanticCustomError(
+            "review_period", "write a period such as `12 months` or `1 year`, not `{value}`",
+            {"value": text})
+    return int(match[1]) * (1 if match[2].lower().startswith("month") or "月" in match[2]
+                            else 12)
+
+
+def _check_period(value: Any) -> Any:
+    if isinstance(value, str):
+        period_months(value)
+    return value
+
+
+Period = Annotated[Text, AfterValidator(_check_period)]
 
 
 def _language_tag(value: Any) -> Any:
@@ -242,6 +266,10 @@ class Handbook(_Model):
         None, description="Foreword / how to read this handbook (markdown).",
         examples=["本手册说明运营中心各岗位的职责与要求。"],
     )
+    review_every: Period | None = Field(
+        None, description="How often each position is reviewed; `check` warns on positions "
+        "whose `reviewed` date is older (months or years).", examples=["12 months"],
+    )
     departments: list[Department] = Field(
         min_length=1, description="Departments in print order (at least one).",
         examples=[[{"id": "ops-center", "name": "运营中心", "head": "ops-director"},
@@ -365,6 +393,10 @@ class Role(_Model):
     )
     assistant: bool = Field(False, description="A staff role drawn beside its manager.",
                             examples=[False])
+    reviewed: dt.date | None = Field(
+        None, description="When the position was last reviewed (YYYY-MM-DD).",
+        examples=["2026-02-15"],
+    )
     headcount: int = Field(1, ge=0, description="Planned seats (编制).", examples=[1])
     filled: int | None = Field(
         None, ge=0, description="Seats filled, 0..headcount; default = headcount.", examples=[1]

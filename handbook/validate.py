@@ -9,7 +9,9 @@ the returned handbook.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -165,6 +167,7 @@ def _load_roles(directory: Path, problems: list[Problem]) -> dict[str, LoadedFil
 
 _LOADED: dict[tuple, LoadedFile] = {}
 _LOADED_LIMIT = 20_000
+_BY_CONTENT: dict[bytes, LoadedFile] = {}
 
 
 def _load(path: Path) -> LoadedFile:
@@ -182,8 +185,28 @@ def _load(path: Path) -> LoadedFile:
     if cached is None:
         if len(_LOADED) >= _LOADED_LIMIT:
             _LOADED.clear()
-        cached = _LOADED[key] = load_yaml(path)
+            _BY_CONTENT.clear()
+        cached = _LOADED[key] = _load_content(path)
     return cached
+
+
+def _load_content(path: Path) -> LoadedFile:
+    """Load a file, reusing the load of another file with the same bytes.
+
+    ``diff`` reads two versions of a handbook in which most files are the same: each is
+    parsed once, and the twin gets the same data under its own path.
+    """
+    try:
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return load_yaml(path)
+    twin = _BY_CONTENT.get(digest)
+    if twin is None:
+        twin = _BY_CONTENT[digest] = load_yaml(path)
+        return twin
+    problems = [dataclasses.replace(p, location=dataclasses.replace(p.location, file=path))
+                for p in twin.problems]
+    return dataclasses.replace(twin, path=path, problems=problems)
 
 
 def _role_id_problem(role_id: str) -> str | None:

@@ -30,6 +30,7 @@ from handbook.write.docx import write_docx
 from handbook.write.docx.reference import reference_docx_bytes
 
 from .conftest import EXAMPLES, FIXTURES, ROOT
+from .pagefill import page_lines, thin_pages
 
 W = docx_xml.NS["w"]
 NS = docx_xml.NS
@@ -227,6 +228,47 @@ def test_header_footer_fields_and_no_header_on_the_cover(each):
         assert department.title in header_text
     first_refs = {_attr(r, "type") for r in first.findall("w:footerReference", NS)}
     assert first_refs == {"default", "first"}
+
+
+def test_each_position_names_itself_in_the_header_of_its_later_pages(each):
+    """A section per position (the first of a department may share its department's),
+    with a different first page: the first names the department, the later pages
+    "Title · CODE (cont.)"."""
+    document = each.document
+    sections = [(section.header.paragraphs[0].text, section.first_page_header.paragraphs[0].text)
+                for section in each.word.sections if section.different_first_page_header_footer
+                and section.first_page_header.paragraphs[0].text]
+    departments = {d.title for d in document.departments}
+    for department in document.departments:
+        for role in department.roles:
+            wanted = [first for later, first in sections if later.endswith(role.continued)]
+            assert [first.split("\t")[-1] for first in wanted] == [department.title], \
+                role.ref.title
+    assert len(sections) == len(document.roles)
+    assert all(first.split("\t")[-1] in departments for _, first in sections)
+
+
+def test_position_title_reads_as_a_title_at_every_depth(each):
+    """The position's heading keeps its outline level (TOC, navigation) but is set in the
+    Position Title style, larger than any section heading inside the position."""
+    styles = each.xml("word/styles.xml")
+
+    def size(style_id: str) -> int:
+        style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+        return int(_attr(style.find("w:rPr/w:sz", NS), "val"))
+
+    body = each.xml().find("w:body", NS)
+    titles = {}
+    for p in body.iter(f"{{{W}}}p"):
+        mark = p.find("w:bookmarkStart", NS)
+        if mark is not None and _attr(mark, "name").startswith("role"):
+            titles["".join(p.itertext())] = (p.find("w:pPr/w:pStyle", NS),
+                                             p.find("w:r/w:rPr/w:rStyle", NS))
+    assert set(titles) == {role.ref.title for role in each.document.roles}
+    for paragraph_style, run_style in titles.values():
+        assert _attr(paragraph_style, "val").startswith("Heading")
+        assert _attr(run_style, "val") == "PositionTitle"
+    assert size("PositionTitle") > max(size("Subheading"), size("Heading3"))
 
 
 def test_markdown_becomes_runs_links_and_lists(handbook_dir, tmp_path):
@@ -514,6 +556,24 @@ def test_libreoffice_shows_every_position(built, pdfs):
         squeezed = re.sub(r"\s+", "", text)
         for role in result.document.roles:
             assert re.sub(r"\s+", "", role.ref.title) in squeezed, (name, role.ref.title)
+
+
+@needs_libreoffice
+def test_libreoffice_no_page_holds_only_the_end_of_a_position(built, pdfs):
+    for name, result in built.items():
+        assert thin_pages(pdfs[name], result.document) == [], name
+
+
+@needs_libreoffice
+def test_libreoffice_headers_name_the_continued_position(built, pdfs):
+    for name, result in built.items():
+        document = result.document
+        suffix = document.labels.fmt("continued", text="")
+        headers = [lines[0] for lines in page_lines(pdfs[name]) if lines]
+        continued = [header for header in headers if header.endswith(suffix)]
+        assert continued, name
+        names = {role.continued for role in document.roles}
+        assert all(any(header.endswith(text) for text in names) for header in continued)
 
 
 @needs_libreoffice

@@ -126,3 +126,45 @@ def test_english_labels_keep_traditional_glyphs(tmp_path):
     cjk = {name for name in fonts if "CJK" in name}
     assert cjk and all("CJK-TC" in name for name in cjk), cjk
     assert "Revision history" in _pdf_text(pdf)
+
+
+def test_every_jd_page_names_its_role_and_the_title_is_the_role(jd_out):
+    reader = PdfReader(jd_out / "roles/promo-lead.pdf")
+    assert reader.metadata.title == "推广主管 · OPS-PR-01"
+    assert len(reader.pages) >= 2
+    import pdfplumber
+
+    with pdfplumber.open(jd_out / "roles/promo-lead.pdf") as pdf:
+        for page in pdf.pages:  # the running header, in the top margin of every page
+            header = page.crop((0, 0, page.width, 20 * 72 / 25.4)).extract_text()
+            assert "推广主管 · OPS-PR-01" in header, (page.page_number, header)
+
+
+def test_jd_header_keeps_the_company_name_whole_and_drops_the_book_number(jd_out):
+    first = PdfReader(jd_out / "roles/promo-lead.pdf").pages[0].extract_text()
+    assert any("星河电子商务有限公司" in line for line in first.splitlines())  # not "…公 / 司"
+    assert "1.3" not in first  # the book's section number means nothing in a standalone JD
+
+
+def _signature_text(text: str) -> None:
+    squeezed = re.sub(r"\s+", "", text)
+    assert "本人已阅读并理解本岗位说明书的全部内容。" in squeezed
+    for label in ("姓名", "签名", "日期", "员工", "直接上级", "人力资源部"):
+        assert label in squeezed, label
+
+
+def test_jd_signature_block_in_all_three_formats(jd_out):
+    _signature_text(PdfReader(jd_out / "roles/promo-lead.pdf").pages[-1].extract_text())
+    with zipfile.ZipFile(jd_out / "roles/promo-lead.docx") as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+        headers = [docx.read(n).decode("utf-8") for n in docx.namelist()
+                   if re.fullmatch(r"word/header\d+\.xml", n)]
+    _signature_text(re.sub(r"<[^>]+>", "", body))
+    assert any("推广主管 · OPS-PR-01" in header for header in headers)
+    from lxml import html as lxml_html
+
+    page = lxml_html.parse(str(jd_out / "roles/promo-lead.html")).getroot()
+    block = page.get_element_by_id("signatures-title").getparent()
+    _signature_text(block.text_content())
+    rows = block.xpath(".//tbody/tr")
+    assert [len(row.xpath("td[@data-label]")) for row in rows] == [3, 3, 3]

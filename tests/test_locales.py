@@ -255,7 +255,8 @@ def test_starter_shows_every_key_of_the_contract(tmp_path, lang):
     keys = _keys(schema_for("handbook")) | _keys(schema_for("role"))
     missing = sorted(key for key in keys if not re.search(rf"[\s{{,#-]{key}:", text))
     assert missing == []
-    for key in ("logo", "page", "assistant", "working_conditions", "certifications"):
+    for key in ("logo", "page", "assistant", "working_conditions", "certifications",
+                "reviewed", "review_every"):
         assert re.search(rf"^\s*# .*\b{key}:", text, re.MULTILINE), f"{key} shown commented"
     assert re.search(r"^\s*#\s+essential: false", text, re.MULTILINE)
 

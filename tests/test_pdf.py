@@ -27,12 +27,15 @@ from handbook.write.html.render import TemplateProblem
 from handbook.write.pdf import RefusedResource, write_pdf
 
 from .conftest import EXAMPLES, FIXTURES
+from .pagefill import thin_pages
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 CHARTS = hasattr(orgchart, "plan_charts")
 REGION = {"zh-Hans": "SC", "zh-Hant": "TC", "en": "SC"}
 needs_pdffonts = pytest.mark.skipif(shutil.which("pdffonts") is None,
                                     reason="poppler-utils (pdffonts) is not installed")
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                     reason="poppler-utils (pdftotext) is not installed")
 _LEADER = re.compile(r"^(?P<text>.+?)\s*\.{3,}\s*(?P<page>\d+)$")
 
 
@@ -270,6 +273,34 @@ def test_running_header_shows_title_and_current_department(built):
             assert header.startswith(document.title)
             assert header.endswith(department.title)
     assert not ecommerce.pages[0].startswith(document.title + " ")
+
+
+def test_running_header_names_a_continued_position(example):
+    """Every later page of a position names it, "Title · CODE（续）", so a loose page can be
+    tied to its position; its first page names the department."""
+    document = example.document
+    starts = sorted((page, title) for _, title, page in example.bookmarks)
+    roles = {role.ref.title: role for role in document.roles}
+    continued = 0
+    for (page, title), (following, _) in zip(starts, starts[1:] + [(len(example.pages), "")],
+                                             strict=True):
+        if title not in roles:
+            continue
+        for number in range(page + 1, following):
+            # the CJK face's middle dot reads back as a bullet
+            header = example.pages[number - 1].splitlines()[0].replace("•", "·")
+            assert header.startswith(document.title), (number, header)
+            assert header.endswith(roles[title].continued), (number, header)
+            continued += 1
+    assert continued, "some position runs over a page"
+    suffix = document.labels.fmt("continued", text="")
+    assert all(role.continued.endswith(suffix) and role.ref.title in role.continued
+               and (role.ref.code or "") in role.continued for role in document.roles)
+
+
+@needs_pdftotext
+def test_no_page_holds_only_the_end_of_a_position(example):
+    assert thin_pages(example.path, example.document) == []
 
 
 def test_page_size_a4_and_letter(built, tmp_path):

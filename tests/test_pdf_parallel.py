@@ -22,6 +22,7 @@ from handbook.write.pdf import write_pdf
 from handbook.write.pdf.split import PAGE_ATTRIBUTE, split_page
 
 from .conftest import ROOT
+from .pagefill import page_lines, thin_pages
 from .test_pdf import EPOCH, document_for
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -151,7 +152,20 @@ def test_parallel_pdf_has_the_text_of_the_single_pass(printed):
     single, parallel = (_text(path) for path in printed)
     assert len(single) == len(parallel) > 60
     assert [i for i, (a, b) in enumerate(zip(single, parallel, strict=True)) if a != b] == []
-    assert "第 2 页 / 共 66 页" in parallel[1]
+    assert f"第 2 页 / 共 {len(parallel) - 1} 页" in parallel[1]
+
+
+@needs_poppler
+def test_parallel_pdf_names_continued_positions_and_strands_no_tail(printed):
+    """The running strings carried across parts: a continued position's pages name it."""
+    document = document_for(MIDSIZE)
+    _, parallel = printed
+    continued = {role.continued for role in document.roles}
+    # the CJK face's middle dot reads back as a bullet
+    headers = [lines[0].replace("•", "·") for lines in page_lines(parallel) if lines]
+    named = [h for h in headers if any(h.endswith(text) for text in continued)]
+    assert len(named) >= 5
+    assert thin_pages(parallel, document) == []
 
 
 def test_parallel_pdf_has_the_links_bookmarks_and_metadata_of_the_single_pass(printed):
@@ -220,4 +234,4 @@ def test_page_numbers_that_do_not_settle_fall_back_to_one_pass(page, tmp_path, m
     monkeypatch.setattr(pdf_module, "print_page", lambda job: single.append(job) or original(job))
     target = tmp_path / "out.pdf"
     write_pdf(document_for(MIDSIZE), page, target, root=MIDSIZE, single_pass=False, jobs=2)
-    assert len(single) == 1 and len(pikepdf.open(target).pages) == 66
+    assert len(single) == 1 and len(pikepdf.open(target).pages) == 65

@@ -9,7 +9,7 @@ language of the handbook's Style at build time.
 
 Built-in Word styles keep their built-in names (``heading 1``, ``toc 1``, ``caption``…) so
 Word recognises them; the few custom ones (``Subheading``, ``Table Text``, ``Table Label``,
-``Organization``, ``Figure``, ``Handbook Table``) say what they are for.
+``Organization``, ``Figure``, ``Handbook Table``, ``Position Title``) say what they are for.
 """
 
 from __future__ import annotations
@@ -204,6 +204,11 @@ def _styles_xml() -> str:
                default=True, priority=1, hidden=True),
         _style("character", "Hyperlink", "Hyperlink", based="DefaultParagraphFont",
                priority=99, hidden=True, rpr=f'<w:color w:val="{_P}"/><w:u w:val="none"/>'),
+        # A position's title, at whatever heading level its depth gives it: a title, larger
+        # than the section headings inside the position (as in the PDF).
+        _style("character", "PositionTitle", "Position Title", based="DefaultParagraphFont",
+               custom=True, quick=True,
+               rpr=f'<w:b/><w:bCs/><w:color w:val="{_F}"/>' + _size(34)),
         _style("character", "Strong", "Strong", based="DefaultParagraphFont", priority=22,
                quick=True, rpr="<w:b/><w:bCs/>"),
         _style("character", "HTMLCode", "HTML Code", based="DefaultParagraphFont",

@@ -1,10 +1,12 @@
 """Sections of the Word handbook: page setup, headers and footers.
 
-A new section starts where the header changes (each department names itself in the header),
-where the orientation changes (a landscape org chart) and at the appendix. The cover is the
-first page of the first section, which has its own empty header and footer ("different
-first page"). Header: handbook title, then the department or part. Footer: document number
-and version, the brand's footer line, page X of Y as PAGE / NUMPAGES fields.
+A new section starts where the header changes (each department names itself in the header,
+and each position starts its own section), where the orientation changes (a landscape org
+chart) and at the appendix. The cover is the first page of the first section, which has its
+own empty header and footer ("different first page"). Header: handbook title, then the
+department or part; a position's section has a different first page too, so that its later
+pages name the position ("Title · CODE (cont.)") and a loose page can be tied to it. Footer:
+document number and version, the brand's footer line, page X of Y as PAGE / NUMPAGES fields.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Section:
     header: str  # right-hand header text: the department, the part, or the organization
     landscape: bool = False
     cover: bool = False  # the first section: its first page (the cover) has no header
+    continued: str | None = None  # the header after the first page (a position, continued)
 
 
 class Sections:
@@ -82,8 +85,11 @@ class Sections:
     def properties(self, section: Section):
         width, height, text = self.page_twips(section.landscape)
         margins = [round(m * x.TWIPS_PER_MM) for m in self.style.margins_mm]
-        headers = [("default", self._header(section.header, text))]
-        footers = [("default", self._footer(text))]
+        header, footer = self._header(section.header, text), self._footer(text)
+        headers, footers = [("default", header)], [("default", footer)]
+        if section.continued is not None:
+            headers = [("default", self._header(section.continued, text)), ("first", header)]
+            footers.append(("first", footer))
         if section.cover:
             headers.append(("first", self._story("header", HeaderPart, RT.HEADER,
                                                  [x.paragraph()])))
@@ -94,7 +100,8 @@ class Sections:
                                                  * x.TWIPS_PER_MM),
                                     footer=round(min(9.0, margins[2] / x.TWIPS_PER_MM / 2)
                                                  * x.TWIPS_PER_MM),
-                                    landscape=section.landscape, title_page=section.cover,
+                                    landscape=section.landscape,
+                                    title_page=section.cover or section.continued is not None,
                                     headers=headers, footers=footers)
 
     def _header(self, right: str, text_width: int) -> str:

@@ -36,7 +36,7 @@ _DEFAULT_CHARSET = ("86", "Microsoft YaHei")
 STYLES_USED = ("Normal", "Title", "Subtitle", "Organization", "TOCHeading", "Subheading",
                "Caption", "Figure", "ListBullet", "ListBullet2", "ListNumber", "ListNumber2",
                "ListContinue", "Quote", "PlainText", "TableText", "TableLabel", "Header",
-               "Footer", "Hyperlink", "HTMLCode", "TableGrid", "HandbookTable",
+               "Footer", "Hyperlink", "HTMLCode", "PositionTitle", "TableGrid", "HandbookTable",
                *(f"Heading{n}" for n in range(1, 10)), *(f"TOC{n}" for n in range(1, 10)))
 
 

@@ -68,13 +68,15 @@ class Tables:
         return x.table(widths, rows, caption=labels["revision_history"])
 
     def signatures(self):
+        """For each party a row to write the printed name, sign and date in."""
         labels = self.labels
-        widths = self._widths(0.24, 0.46, 0.30)
-        headers = ["", labels["signature_name"], labels["signature_date"]]
+        widths = self._widths(0.2, 0.3, 0.3, 0.2)
+        headers = ["", labels["signature_printed_name"], labels["signature_name"],
+                   labels["signature_date"]]
         rows = [self._header_row(headers, widths)]
         for key in ("signature_employee", "signature_manager", "signature_hr"):
             rows.append(x.row([self._label_cell(labels[key], widths[0]),
-                               self._cell("", widths[1]), self._cell("", widths[2])],
+                               *(self._cell("", width) for width in widths[1:])],
                               height=700))
         return x.table(widths, rows, caption=labels["signatures"])
 
@@ -140,7 +142,7 @@ class Tables:
             if columns.frequency:
                 values.append(duty.frequency or self.empty)
             rows.append(self._row(values, widths, aligns))
-        return x.table(widths, rows, caption=labels["duties"])
+        return x.table(widths, _keep_ends(rows), caption=labels["duties"])
 
     def requirements(self, role: RoleSection):
         keys = ("education", "experience", "skills", "certifications", "other_requirements")
@@ -156,6 +158,8 @@ class Tables:
                               for value in values]
             rows.append(x.row([self._label_cell(label, widths[0]),
                                x.cell(paragraphs, widths[1])]))
+        for row in rows[:-1]:  # a few rows: never split
+            x.keep(row)
         return x.table(widths, rows, first_row=False, caption=self.labels["requirements"])
 
     def kpis(self, role: RoleSection):
@@ -174,7 +178,7 @@ class Tables:
             if columns.kpi_weight:
                 values.append(self._percent(kpi.weight))
             rows.append(self._row(values, widths, aligns))
-        return x.table(widths, rows, caption=labels["kpis"])
+        return x.table(widths, _keep_ends(rows), caption=labels["kpis"])
 
     def staffing(self, department: DepartmentSection):
         """Positions with their seats, and the department's totals in the last row."""
@@ -205,7 +209,7 @@ class Tables:
             cells += [self._cell(str(value), width, "center")
                       for value, width in zip(total.counts, widths[span:], strict=True)]
             rows.append(x.row(cells))
-        return x.table(widths, rows, last_row=True, caption=labels["staffing"])
+        return x.table(widths, _keep_ends(rows), last_row=True, caption=labels["staffing"])
 
     def index(self, refs: Iterable[RoleRef], *, code_first: bool):
         """Positions with their department and a PAGEREF page number (filled on update)."""
@@ -299,3 +303,13 @@ class Tables:
         """The share of the text width ``text`` takes in a bold 9.5 pt table cell."""
         units = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.62 for c in text)
         return (units * 9.5 + 11) / (self.sections.text_width() / 20)
+
+
+def _keep_ends(rows: list) -> list:
+    """``rows`` (a header row, then the body) with the first two and the last three body
+    rows kept together: a page never starts a table with one row, nor holds only the end
+    of one (its repeated header and a row or two)."""
+    body = rows[1:]
+    for row in (body[:1] + body[-3:-1]) if len(body) > 1 else []:
+        x.keep(row)
+    return rows

@@ -186,8 +186,13 @@ class DocxWriter:
         return (width - left - right) * MM, (height - top - bottom - reserved) * MM
 
     def department(self, department: DepartmentSection, *, first: bool) -> None:
+        """The department's opener, then each position in a section of its own; the first
+        follows a short opener on its page (in the opener's section)."""
         labels = self.labels
-        self._start_section(Section(self.toc[department.anchor].text))
+        header = self.toc[department.anchor].text
+        follows = department.first_role_follows
+        self._start_section(Section(header, continued=department.roles[0].continued
+                                    if follows else None))
         if first:
             self._heading("departments")
         self._heading(department.anchor)
@@ -200,11 +205,13 @@ class DocxWriter:
             self._add_all(self.markdown.blocks(department.function))
         self._subheading("staffing")
         self._add(self.tables.staffing(department))
-        for role in department.roles:
+        for index, role in enumerate(department.roles):
+            if index or not follows:
+                self._start_section(Section(header, continued=role.continued))
             self.role(role)
 
     def role(self, role: RoleSection) -> None:
-        self._heading(role.anchor)
+        self._heading(role.anchor, style="PositionTitle")
         self._add(self.tables.role_header(role))
         if self.document.job_description is not None and self.document.charts:
             self._reporting_chart()
@@ -220,12 +227,17 @@ class DocxWriter:
             self._subheading("kpis")
             self._add(self.tables.kpis(role))
         if role.competencies:
-            self._subheading("competencies")
+            self._closing_subheading("competencies")
             separator = self.labels["list_separator"]
-            self._add(x.text_paragraph("Normal", separator.join(role.competencies)))
+            competencies = x.text_paragraph("Normal", separator.join(role.competencies))
+            x.keep(competencies, with_next=False, lines=True)
+            self._add(competencies)
         if role.working_conditions is not None:
-            self._subheading("working_conditions")
-            self._add_all(self.markdown.blocks(role.working_conditions))
+            self._closing_subheading("working_conditions")
+            blocks = self.markdown.blocks(role.working_conditions)
+            for index, block in enumerate(blocks):
+                x.keep(block, with_next=index < len(blocks) - 1, lines=True)
+            self._add_all(blocks)
 
     def job_description(self, role: RoleSection) -> None:
         """One position to print and sign: a short heading with document control, the
@@ -243,6 +255,8 @@ class DocxWriter:
         self._fresh_page = True
         self.role(role)
         self._subheading("signatures")
+        self._add(x.paragraph("Normal", [x.run(labels["signature_acknowledgement"])],
+                              keep_next=True))
         self._add(self.tables.signatures())
         self.sections.finish()
         self.properties()
@@ -288,19 +302,26 @@ class DocxWriter:
         self.sections.start(section)
         self._fresh_page = True
 
-    def _heading(self, anchor: str) -> None:
+    def _heading(self, anchor: str, *, style: str | None = None) -> None:
         """The heading of ``anchor``'s TOC entry (same text, same level), bookmarked for the
-        TOC and every link to it; parts and positions begin a page."""
+        TOC and every link to it; parts begin a page. ``style``: a character style that
+        sets it apart at any level (a position's title)."""
         entry = self.toc[anchor]
-        new_page = entry.level == 1 or anchor.startswith("role-")
-        p = x.paragraph(f"Heading{min(entry.level, 9)}", [x.run(entry.text)],
-                        page_break_before=new_page and not self._fresh_page)
+        p = x.paragraph(f"Heading{min(entry.level, 9)}", [x.run(entry.text, style=style)],
+                        page_break_before=entry.level == 1 and not self._fresh_page)
         self._bookmark_id += 1
         x.add_bookmark(p, x.bookmark_name(anchor), self._bookmark_id)
         self._add(p)
 
     def _subheading(self, key: str) -> None:
         self._add(x.paragraph("Subheading", [x.run(self.labels[key])], keep_next=True))
+
+    def _closing_subheading(self, key: str) -> None:
+        """A subheading of a position's small closing section, which keeps the end of what
+        comes before it (a table's last row, a paragraph), so no page holds it alone."""
+        last = self.body[-1]
+        x.keep(last.findall(x.qn("w:tr"))[-1] if last.tag == x.qn("w:tbl") else last)
+        self._subheading(key)
 
     def _page_break(self) -> None:
         self._add(x.paragraph("Normal", [], page_break_before=True, space_after=0))

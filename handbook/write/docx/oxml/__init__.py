@@ -32,13 +32,13 @@ from .styles import (
     update_fields_on_open,
 )
 from .tables import cell, row, table
-from .text import clean, hyperlink, paragraph, run, text_paragraph
+from .text import clean, hyperlink, keep, paragraph, run, text_paragraph
 
 __all__ = [
     "EMU_PER_PT", "NS", "TWIPS_PER_MM", "Numbering", "add_bookmark", "bookmark_name", "cell",
     "clean", "complex_field", "ensure_east_asian", "fill_field_results", "font_table_xml",
-    "hyperlink", "inline_image", "merge_missing_styles", "paragraph", "qn", "recolour", "row",
-    "run", "section_break", "section_properties", "set_fonts", "set_language", "table",
+    "hyperlink", "inline_image", "keep", "merge_missing_styles", "paragraph", "qn", "recolour",
+    "row", "run", "section_break", "section_properties", "set_fonts", "set_language", "table",
     "text_paragraph", "theme_xml", "toc_paragraphs", "tune_settings", "update_fields_on_open",
     "write_package",
 ]

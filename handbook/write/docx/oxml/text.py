@@ -165,3 +165,32 @@ def hyperlink(children: Iterable, *, anchor: str | None = None, rid: str | None 
         rpr.insert(0, etree.Element(_RSTYLE, {_VAL: "Hyperlink"}))
         link.append(child)
     return link
+
+
+# pPr children that come before keepNext / keepLines, in schema order
+_BEFORE_KEEP = {qn("w:pStyle")}
+_BEFORE_LINES = {qn("w:pStyle"), qn("w:keepNext")}
+
+
+def keep(element, *, with_next: bool = True, lines: bool = False) -> None:
+    """Keep every paragraph in ``element`` (a paragraph, a table row, a table) with the one
+    after it (``with_next``: ``keepNext``; in a table row it keeps the row with the next
+    one) and, with ``lines``, on one page (``keepLines``): how Word keeps a block together."""
+    paragraphs = [element] if element.tag == _P else element.iter(_P)
+    for p in paragraphs:
+        ppr = p.find(_PPR)
+        if ppr is None:
+            ppr = etree.Element(_PPR)
+            p.insert(0, ppr)
+        if with_next:
+            _set_flag(ppr, "w:keepNext", _BEFORE_KEEP)
+        if lines:
+            _set_flag(ppr, "w:keepLines", _BEFORE_LINES)
+
+
+def _set_flag(ppr, tag: str, before: set[str]) -> None:
+    """An empty on/off property in its place in ``ppr`` (after the ``before`` ones)."""
+    if ppr.find(qn(tag)) is not None:
+        return
+    index = sum(1 for child in ppr if child.tag in before)
+    ppr.insert(index, etree.Element(qn(tag)))

@@ -1,0 +1,58 @@
+"""A handbook as it was at a git revision, read without touching the working tree.
+
+``handbook diff v2.0 content/ops`` compares the working copy with the tag: the handbook's
+path inside the repository comes from ``git rev-parse --show-prefix`` run in NEW, and that
+subtree of the revision is unpacked from ``git archive`` into a temporary directory (the
+index, the checkout and the stash are never touched).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import UsageError
+
+__all__ = ["handbook_at"]
+
+
+def _git(directory: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", "-C", str(directory), *args], capture_output=True,
+                              check=False)
+    except FileNotFoundError as exc:
+        raise UsageError("git is not installed; give OLD as a directory") from exc
+
+
+@contextlib.contextmanager
+def handbook_at(revision: str, new: Path) -> Iterator[Path]:
+    """The directory holding the handbook at ``new``'s path as of ``revision``."""
+    if not new.is_dir():
+        raise UsageError(f"{new}: no such directory")
+    prefix = _git(new, "rev-parse", "--show-toplevel", "--show-prefix")
+    if prefix.returncode != 0:
+        raise UsageError(f"{revision}: not a directory, and {new} is not in a git repository "
+                         "to read it as a revision from")
+    commit = _git(new, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                  f"{revision}^{{commit}}")
+    if commit.returncode != 0:
+        raise UsageError(f"{revision}: neither a directory nor a revision of the git "
+                         f"repository holding {new}")
+    top, _, path = prefix.stdout.decode().rstrip("\n").partition("\n")
+    path = path.strip().rstrip("/")
+    archive = _git(Path(top), "archive", "--format=tar", commit.stdout.decode().strip(),
+                   *([path] if path else []))
+    if archive.returncode != 0:
+        raise UsageError(f"{revision}: has no {path}/ (the handbook was not there yet)")
+    with tempfile.TemporaryDirectory(prefix="handbook-diff-") as temp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(temp, filter="data")
+        root = Path(temp, path) if path else Path(temp)
+        if not (root / "handbook.yml").is_file():
+            raise UsageError(f"{revision}:{path or '.'}: not a handbook (no handbook.yml in it)")
+        yield root
