@@ -268,11 +268,16 @@ class Document:
     notices: list[str] = field(default_factory=list)
     job_description: RoleSection | None = None
 
-    def shares_page(self, chart: orgchart.ChartPage) -> bool:
-        """Whether a chart is small enough to follow the previous one on its page: small
-        departments' charts then share pages instead of leaving most of a page empty."""
+    def shares_page(self, index: int) -> bool:
+        """Whether chart ``index`` is small enough to follow the previous one on its page:
+        small departments' charts then share pages instead of leaving most of a page empty.
+        Never on a landscape page: only a chart that needs the width gets one."""
+        if index == 0:
+            return False
+        chart, before = self.charts[index], self.charts[index - 1]
         _, height = self.style.chart_area()
-        return not chart.landscape and chart.height <= _SHARED_CHART_SHARE * height
+        return (not chart.landscape and not before.landscape
+                and chart.height <= _SHARED_CHART_SHARE * height)
 
     @property
     def chart_font(self) -> str:

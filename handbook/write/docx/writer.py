@@ -154,7 +154,7 @@ class DocxWriter:
             if landscape != self.sections.current.landscape:
                 self._start_section(Section(self.sections.current.header, landscape))
             below_chart = index > 0 and not self._fresh_page
-            new_page = below_chart and not self.document.shares_page(page)
+            new_page = below_chart and not self.document.shares_page(index)
             if index == 0:
                 self._heading("org-chart")
             width, height = self._chart_box(landscape, below_heading=index == 0)

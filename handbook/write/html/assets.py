@@ -73,7 +73,7 @@ def chart_figures(document: Document, memo: dict | None = None) -> list[ChartFig
             key = (drawing, page, index == 0)
             svg = svgs[key] = memo.get(key) or _chart_svg(document, page, index, colors)
         figures.append(ChartFigure(svg, caption, alt, page.landscape, page.kind,
-                                   index > 0 and document.shares_page(page)))
+                                   document.shares_page(index)))
     if memo is not None:
         memo.clear()
         memo.update(svgs)
