@@ -15,15 +15,30 @@ import functools
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import orgchart
+from .charts import chart_departments, plan_document_charts
 from .colour import Palette, palette_for
 from .convert import converter
 from .labels import Labels, load_labels
 from .locales import Locale, format_date, parse_tag
 from .markdown import Markdown, parse_markdown
 from .model import Handbook, Role
+from .sections import (
+    SEAT_COLUMNS,
+    Columns,
+    DepartmentSection,
+    DutyRow,
+    KpiRow,
+    RevisionRow,
+    RoleRef,
+    RoleSection,
+    StaffRow,
+    TocEntry,
+    TotalRow,
+    seats_text,
+)
 from .style import Style, default_style, with_page
 
 _CJK_TEXT = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
@@ -48,200 +63,6 @@ __all__ = [
 
 _SHARED_CHART_SHARE = 0.4  # a chart this much of a page's height or less may share it
 _NAV_EXPANDED_MAX = 80  # positions: a bigger handbook's navigation opens folded
-LEGEND_ROOM = 40.0  # points below a chart kept for its key (two lines and a continuation)
-
-# The one order staffing figures are given in everywhere: charts ("2/3"), the position's
-# facts and the staffing tables' columns, so that no two places read differently.
-SEAT_COLUMNS = ("filled", "headcount", "vacancies")
-
-
-def seats_text(labels: Labels, filled: int, headcount: int) -> str:
-    """A position's seats as every format prints them: "2/3（缺 1）" under "在岗/编制"."""
-    text = labels.fmt("org_count", filled=filled, headcount=headcount)
-    vacancies = max(headcount - filled, 0)
-    if vacancies:
-        text += labels.fmt("parenthetical", text=labels.fmt("vacant_short", n=vacancies))
-    return text
-# A department opener estimated at this many body lines or fewer (about half a page) is
-# followed on its page by the department's first position.
-_SHORT_OPENER_LINES = 24
-
-
-@dataclass(frozen=True)
-class RoleRef:
-    """A link to a position: what a "reports to" cell or an index line shows."""
-
-    id: str
-    title: str
-    code: str | None
-    linked: bool = True  # False where the position's page is not in the output (a JD)
-
-    @property
-    def anchor(self) -> str:
-        return f"role-{self.id}"
-
-
-@dataclass(frozen=True)
-class DutyRow:
-    number: int
-    text: Markdown
-    share: float | None
-    essential: bool
-    frequency: str | None
-
-
-@dataclass(frozen=True)
-class KpiRow:
-    name: str
-    target: str | None
-    weight: float | None
-
-
-@dataclass(frozen=True)
-class RevisionRow:
-    version: str
-    date: dt.date
-    author: str | None
-    approved_by: str | None
-    changes: Markdown | None
-    date_text: str = ""  # ``date`` as the locale writes it (locales.format_date)
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Which optional columns a table has: one that is empty in every row is left out.
-
-    Each table decides for itself (a position's duties and KPIs, a department's staffing);
-    ``Document.columns`` is the handbook's, for the index.
-    """
-
-    share: bool
-    essential: bool
-    frequency: bool
-    kpi_target: bool
-    kpi_weight: bool
-    code: bool
-    grade: bool
-
-
-@dataclass
-class RoleSection:
-    """One position's page."""
-
-    ref: RoleRef
-    department_id: str
-    department_name: str
-    reports_to: RoleRef | None
-    dotted_line_to: list[RoleRef]
-    direct_reports: list[RoleRef]
-    assistant: bool
-    grade: str | None
-    location: str | None
-    employment_type: str | None
-    headcount: int
-    filled: int
-    summary: Markdown | None
-    duties: list[DutyRow]
-    requirements: list[tuple[str, list[str]]]
-    kpis: list[KpiRow]
-    competencies: list[str]
-    working_conditions: Markdown | None
-    columns: Columns  # of its duty and KPI tables
-    seats: str = ""  # filled/headcount as printed beside labels["seats_label"]: seats_text
-    continued: str = ""  # the running header of its continuation pages: "Title · CODE (cont.)"
-
-    @property
-    def vacancies(self) -> int:
-        return max(self.headcount - self.filled, 0)
-
-    @property
-    def anchor(self) -> str:
-        return self.ref.anchor
-
-
-@dataclass(frozen=True)
-class StaffRow:
-    role: RoleRef
-    grade: str | None
-    reports_to: RoleRef | None
-    headcount: int
-    filled: int
-
-    @property
-    def vacancies(self) -> int:
-        return max(self.headcount - self.filled, 0)
-
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        """The row's figures in SEAT_COLUMNS order."""
-        return self.filled, self.headcount, self.vacancies
-
-
-@dataclass(frozen=True)
-class TotalRow:
-    """A staffing table's totals line: its label and figures in SEAT_COLUMNS order."""
-
-    label: str
-    counts: tuple[int, int, int]
-
-
-@dataclass
-class DepartmentSection:
-    """A department: its function, head, staffing table and its positions in print order."""
-
-    id: str
-    name: str
-    number: str
-    depth: int
-    parent_id: str | None
-    head: RoleRef | None
-    function: Markdown | None
-    roles: list[RoleSection]
-    columns: Columns  # of its staffing table
-    # Own positions, then (with sub-departments) everything below: the figure the charts show
-    total_rows: list[TotalRow] = field(default_factory=list)
-
-    @property
-    def anchor(self) -> str:
-        return f"dept-{self.id}"
-
-    @property
-    def title(self) -> str:
-        """Number and name, as the TOC, headings and running headers show it."""
-        return f"{self.number} {self.name}" if self.number else self.name
-
-    @property
-    def staffing(self) -> list[StaffRow]:
-        return [StaffRow(r.ref, r.grade, r.reports_to, r.headcount, r.filled) for r in self.roles]
-
-    @property
-    def first_role_follows(self) -> bool:
-        """Whether the first position follows the department's opener on its page instead
-        of starting a new one: when the opener (head, function, staffing table) is short,
-        which saves a mostly empty page per department. A rough estimate in body lines
-        (a wrapped function paragraph, one line a staffing row) keeps every format alike."""
-        if not self.roles:
-            return False
-        function = len(self.function.plain) if self.function is not None else 0
-        lines = 6 + function / 45 + 1.3 * len(self.roles)
-        return lines <= _SHORT_OPENER_LINES
-
-    @property
-    def totals(self) -> tuple[int, int, int]:
-        """Headcount, filled and vacancies over the department's own positions."""
-        headcount = sum(r.headcount for r in self.roles)
-        filled = sum(r.filled for r in self.roles)
-        return headcount, filled, sum(r.vacancies for r in self.roles)
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    """A line of the table of contents and a PDF bookmark: level 1 is a part."""
-
-    level: int
-    anchor: str
-    text: str
-
 
 @dataclass
 class Document:
@@ -412,74 +233,6 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         document.charts = plan_document_charts(document, roles, order)
     return document
 
-
-def chart_departments(document: Document) -> list[orgchart.ChartDepartment]:
-    """The departments as the org-chart engine sees them, coloured in print order."""
-    return [
-        orgchart.ChartDepartment(id=d.id, name=d.name, parent=d.parent_id,
-                                 head=d.head.id if d.head else None, color_index=index)
-        for index, d in enumerate(document.departments)
-    ]
-
-
-def plan_document_charts(document: Document, roles: dict[str, Role],
-                         order: list[str]) -> list[orgchart.ChartPage]:
-    """The org-chart pages for the Document's page size, from the orgchart engine."""
-    sections = {s.ref.id: s for s in document.roles}
-    nodes = [
-        orgchart.ChartNode(
-            id=rid, title=sections[rid].ref.title, parent=roles[rid].reports_to,
-            department=roles[rid].department, code=roles[rid].code,
-            headcount=sections[rid].headcount, filled=sections[rid].filled,
-            assistant=roles[rid].assistant, dotted_to=tuple(roles[rid].dotted_line_to))
-        for rid in order
-    ]
-    width, height = document.style.chart_area()
-    pages = _planned_charts(tuple(nodes), tuple(chart_departments(document)), width,
-                            height - LEGEND_ROOM, document.lang, tuple(document.labels.items()))
-    return finish_charts(document, list(pages), nodes)
-
-
-def finish_charts(document: Document, pages: list[orgchart.ChartPage],
-                  nodes: list[orgchart.ChartNode], caption: str | None = None,
-                  ) -> list[orgchart.ChartPage]:
-    """The chart pages captioned and keyed, as every format prints them.
-
-    Several charts are numbered ("图 3　营销部组织架构（2/5）"), so that a box marked "+N" can
-    say in which figures its positions go on; ``caption`` names a single chart (a JD's)."""
-    labels = document.labels
-    captions = [caption or _chart_caption(document, page) for page in pages]
-    if len(pages) > 1:
-        captions = [labels.fmt("figure_caption", figure=labels.fmt("figure", n=number),
-                               caption=text) for number, text in enumerate(captions, start=1)]
-    pages = orgchart.with_legends(pages, nodes, lang=document.lang, labels=labels)
-    return [replace(page, caption=text) for page, text in zip(pages, captions, strict=True)]
-
-
-def _chart_caption(document: Document, page: orgchart.ChartPage) -> str:
-    """What a chart shows: a department, the overview or the organization; which part."""
-    labels = document.labels
-    names = {d.id: d.name for d in document.departments}
-    if page.kind == "department" and page.department in names:
-        caption = labels.fmt("org_department_chart", name=names[page.department])
-    elif page.kind == "overview":
-        caption = labels["org_overview"]
-    else:
-        caption = labels["org_chart"]
-    if page.parts > 1:
-        caption += labels.fmt("parenthetical", text=f"{page.part}/{page.parts}")
-    return caption
-
-
-@functools.lru_cache(maxsize=4)
-def _planned_charts(nodes: tuple[orgchart.ChartNode, ...],
-                    departments: tuple[orgchart.ChartDepartment, ...], width: float,
-                    height: float, lang: str,
-                    labels: tuple[tuple[str, str], ...]) -> tuple[orgchart.ChartPage, ...]:
-    """The chart plan for these inputs, planned once: the live preview re-resolves the
-    Document on every save, and most edits (a duty, a summary) move no box."""
-    return tuple(orgchart.plan_charts(nodes, departments, page_width=width, page_height=height,
-                                      lang=lang, labels=dict(labels)))
 
 
 def _opt(convert: Callable[[str], str], value: str | None) -> str | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import orgchart
-from .document import LEGEND_ROOM, Document, RoleRef, RoleSection, chart_departments, finish_charts
+from .charts import LEGEND_ROOM, chart_departments, finish_charts
+from .document import Document, RoleRef, RoleSection
 
 __all__ = ["job_description", "reporting_nodes"]
 

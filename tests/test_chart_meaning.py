@@ -13,8 +13,9 @@ from lxml import etree
 from pypdf import PdfReader
 
 from handbook import orgchart
+from handbook.charts import finish_charts
 from handbook.cli import main
-from handbook.document import finish_charts, resolve
+from handbook.document import resolve
 from handbook.jobdesc import job_description
 from handbook.validate import load_handbook
 from handbook.write.docx import write_docx

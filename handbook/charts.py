@@ -1,0 +1,88 @@
+"""The Document's org-chart pages: the positions and departments handed to the orgchart
+engine, planned for the page, then captioned and keyed as every format prints them.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from . import orgchart
+from .model import Role
+
+if TYPE_CHECKING:
+    from .document import Document
+
+__all__ = ["LEGEND_ROOM", "chart_departments", "finish_charts", "plan_document_charts"]
+
+LEGEND_ROOM = 40.0  # points below a chart kept for its key (two lines and a continuation)
+
+
+def chart_departments(document: Document) -> list[orgchart.ChartDepartment]:
+    """The departments as the org-chart engine sees them, coloured in print order."""
+    return [
+        orgchart.ChartDepartment(id=d.id, name=d.name, parent=d.parent_id,
+                                 head=d.head.id if d.head else None, color_index=index)
+        for index, d in enumerate(document.departments)
+    ]
+
+
+def plan_document_charts(document: Document, roles: dict[str, Role],
+                         order: list[str]) -> list[orgchart.ChartPage]:
+    """The org-chart pages for the Document's page size, from the orgchart engine."""
+    sections = {s.ref.id: s for s in document.roles}
+    nodes = [
+        orgchart.ChartNode(
+            id=rid, title=sections[rid].ref.title, parent=roles[rid].reports_to,
+            department=roles[rid].department, code=roles[rid].code,
+            headcount=sections[rid].headcount, filled=sections[rid].filled,
+            assistant=roles[rid].assistant, dotted_to=tuple(roles[rid].dotted_line_to))
+        for rid in order
+    ]
+    width, height = document.style.chart_area()
+    pages = _planned_charts(tuple(nodes), tuple(chart_departments(document)), width,
+                            height - LEGEND_ROOM, document.lang, tuple(document.labels.items()))
+    return finish_charts(document, list(pages), nodes)
+
+
+def finish_charts(document: Document, pages: list[orgchart.ChartPage],
+                  nodes: list[orgchart.ChartNode], caption: str | None = None,
+                  ) -> list[orgchart.ChartPage]:
+    """The chart pages captioned and keyed, as every format prints them.
+
+    Several charts are numbered ("图 3　营销部组织架构（2/5）"), so that a box marked "+N" can
+    say in which figures its positions go on; ``caption`` names a single chart (a JD's)."""
+    labels = document.labels
+    captions = [caption or _chart_caption(document, page) for page in pages]
+    if len(pages) > 1:
+        captions = [labels.fmt("figure_caption", figure=labels.fmt("figure", n=number),
+                               caption=text) for number, text in enumerate(captions, start=1)]
+    pages = orgchart.with_legends(pages, nodes, lang=document.lang, labels=labels)
+    return [replace(page, caption=text) for page, text in zip(pages, captions, strict=True)]
+
+
+def _chart_caption(document: Document, page: orgchart.ChartPage) -> str:
+    """What a chart shows: a department, the overview or the organization; which part."""
+    labels = document.labels
+    names = {d.id: d.name for d in document.departments}
+    if page.kind == "department" and page.department in names:
+        caption = labels.fmt("org_department_chart", name=names[page.department])
+    elif page.kind == "overview":
+        caption = labels["org_overview"]
+    else:
+        caption = labels["org_chart"]
+    if page.parts > 1:
+        caption += labels.fmt("parenthetical", text=f"{page.part}/{page.parts}")
+    return caption
+
+
+@functools.lru_cache(maxsize=4)
+def _planned_charts(nodes: tuple[orgchart.ChartNode, ...],
+                    departments: tuple[orgchart.ChartDepartment, ...], width: float,
+                    height: float, lang: str,
+                    labels: tuple[tuple[str, str], ...]) -> tuple[orgchart.ChartPage, ...]:
+    """The chart plan for these inputs, planned once: the live preview re-resolves the
+    Document on every save, and most edits (a duty, a summary) move no box."""
+    return tuple(orgchart.plan_charts(nodes, departments, page_width=width, page_height=height,
+                                      lang=lang, labels=dict(labels)))
