@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from .locales import LANGUAGE_TAGS
 from .model import Department, DocumentControl, Duty, Handbook, Kpi, Revision, Role
 from .output import Staging
-from .workbook import HANDBOOK_KEYS, LIST_SEPARATOR, REQUIREMENT_KINDS, SHEETS
+from .workbook import HANDBOOK_KEYS, LIST_SEPARATOR, PAGE_KEYS, REQUIREMENT_KINDS, SHEETS
 
 __all__ = ["export_xlsx", "workbook_rows"]
 
@@ -42,7 +42,7 @@ def workbook_rows(handbook: Handbook) -> dict[str, list[list[Any]]]:
             role_id, role.title, role.code, role.department, role.reports_to,
             LIST_SEPARATOR.join(role.dotted_line_to) or None, role.assistant, role.headcount,
             role.filled, role.grade, role.location, role.employment_type, role.summary,
-            role.working_conditions])
+            role.working_conditions, role.reviewed])
         rows["duties"] += [[role_id, d.text, _number(d.share), d.essential, d.frequency]
                            for d in role.duties]
         rows["kpis"] += [[role_id, k.name, k.target, _number(k.weight)] for k in role.kpis]
@@ -52,6 +52,9 @@ def workbook_rows(handbook: Handbook) -> dict[str, list[list[Any]]]:
                            for d in handbook.departments]
     rows["handbook"] = [[key, getattr(handbook, key)] for key in HANDBOOK_KEYS
                         if getattr(handbook, key) is not None]
+    if handbook.page is not None:
+        rows["handbook"] += [[f"page.{key}", getattr(handbook.page, key)] for key in PAGE_KEYS
+                             if getattr(handbook.page, key) is not None]
     rows["document"] = [[key, getattr(handbook.document, key)]
                         for key in DocumentControl.model_fields
                         if getattr(handbook.document, key) is not None]

@@ -17,14 +17,14 @@ from typing import Any
 
 from .errors import CellLocation, Location, Problem, UsageError, did_you_mean
 
-__all__ = ["HANDBOOK_KEYS", "LIST_SEPARATOR", "SHEETS", "SheetSource", "WorkbookContent",
-           "is_workbook", "read_workbook"]
+__all__ = ["HANDBOOK_KEYS", "LIST_SEPARATOR", "PAGE_KEYS", "SHEETS", "SheetSource",
+           "WorkbookContent", "is_workbook", "read_workbook"]
 
 # Table sheets: name -> columns. The first column of each item sheet names the position.
 SHEETS: dict[str, tuple[str, ...]] = {
     "positions": ("id", "title", "code", "department", "reports_to", "dotted_line_to",
                   "assistant", "headcount", "filled", "grade", "location", "employment_type",
-                  "summary", "working_conditions"),
+                  "summary", "working_conditions", "reviewed"),
     "duties": ("position", "text", "share", "essential", "frequency"),
     "requirements": ("position", "kind", "text"),
     "kpis": ("position", "name", "target", "weight"),
@@ -35,7 +35,9 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "revisions": ("version", "date", "author", "approved_by", "changes"),
 }
 # The keys of handbook.yml that the `handbook` sheet holds (the rest have sheets of their own).
-HANDBOOK_KEYS = ("title", "subtitle", "organization", "language", "logo", "intro")
+HANDBOOK_KEYS = ("title", "subtitle", "organization", "language", "logo", "intro",
+                 "review_every")
+PAGE_KEYS = ("size", "margins")  # in the handbook sheet as page.size, page.margins
 REQUIREMENT_KINDS = ("education", "experience", "skills", "certifications", "other")
 _SINGLE_REQUIREMENTS = ("education", "experience")
 LIST_SEPARATOR = ", "
@@ -169,10 +171,14 @@ class _Reader:
             if name in target:
                 self.error(sheet, key, f"`{name}` is given twice in sheet `{sheet}`")
                 continue
-            source.keys[path + (name,)] = (sheet, key.row, key.column)
+            place, field = (target, (name,))
+            if not path and name.startswith("page."):  # page.size → page: {size: …}
+                place, field = target.setdefault("page", {}), ("page", name.removeprefix("page."))
+                source.values.setdefault(("page",), (sheet, key.row, key.column))
+            source.keys[path + field] = (sheet, key.row, key.column)
             if value is not None and value.value is not None:
-                target[name] = value.value
-                source.values[path + (name,)] = (sheet, value.row, value.column)
+                place[field[-1]] = value.value
+                source.values[path + field] = (sheet, value.row, value.column)
 
     def _items(self, source: SheetSource, rows, sheet: str, path: tuple,
                columns: tuple[str, ...]) -> list[dict]:

@@ -183,3 +183,20 @@ def test_update_needs_a_workbook(handbook_dir, capsys):
                                                     encoding="utf-8")
     assert main(["import", "p.csv", "hb", "--update"]) == 2
     assert "--update merges a workbook written by `handbook export`" in capsys.readouterr().err
+
+
+def test_round_trip_keeps_page_and_review_keys(handbook_dir, tmp_path):
+    """Keys the examples leave out travel too: the page (size and four margins), the review
+    cycle and a position's last review."""
+    handbook_dir.edit("handbook.yml", "organization:",
+                      "page: {size: A5, margins: [12mm, 10mm, 12mm, 10mm]}\n"
+                      "review_every: 12 months\norganization:")
+    handbook_dir.edit("roles/service-agent.yml", "title:", "reviewed: 2026-02-15\ntitle:")
+    assert main(["check", "hb"]) == 0
+    assert main(["export", "hb", "--xlsx", "hb.xlsx"]) == 0
+    assert main(["import", "hb.xlsx", "back"]) == 0
+    original, back = _dumps(handbook_dir.root), _dumps(tmp_path / "back")
+    assert original[0]["page"] == {"size": "A5", "margins": "12mm 10mm 12mm 10mm"}
+    assert original[0]["review_every"] == "12 months"
+    assert original[1]["service-agent"]["reviewed"].isoformat() == "2026-02-15"
+    assert back == original
