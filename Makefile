@@ -12,8 +12,9 @@ DEMO   := content/ecommerce-ops
 # PyICU (the index's collation) compiles against Debian's ICU: its headers, pkg-config, g++.
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 \
                    libpangoft2-1.0-0 fontconfig libicu-dev pkg-config g++
-# Peers and viewers the tests use: pdffonts/pdftoppm, LibreOffice for DOCX, Chromium for HTML.
-TEST_PACKAGES := poppler-utils pandoc libreoffice-writer-nogui chromium
+# Peers and viewers the tests use: pdffonts/pdftoppm, LibreOffice for DOCX (Writer) and the
+# workbook (Calc), Chromium for HTML.
+TEST_PACKAGES := poppler-utils pandoc libreoffice-writer-nogui libreoffice-calc-nogui chromium
 
 .PHONY: demo test bench bench-quick lint system-packages test-packages clean
 

@@ -200,3 +200,23 @@ def test_round_trip_keeps_page_and_review_keys(handbook_dir, tmp_path):
     assert original[0]["review_every"] == "12 months"
     assert original[1]["service-agent"]["reviewed"].isoformat() == "2026-02-15"
     assert back == original
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_workbook_saved_again_by_libreoffice_calc_imports_the_same(tmp_path, monkeypatch):
+    """HR edits the workbook in Calc (or Excel) and saves it: what Calc writes back (its own
+    cell types, styles and validations) still imports to the same handbook."""
+    import os
+    import subprocess
+
+    example = next(p for p in EXAMPLES if p.name == "ecommerce-ops")
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(example), "--xlsx", "hb.xlsx"]) == 0
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", "calc", "hb.xlsx"], check=True,
+                   capture_output=True, timeout=300, env={**os.environ, "HOME": str(tmp_path)})
+    assert (tmp_path / "calc/hb.xlsx").stat().st_size > 0, "LibreOffice Calc saved the workbook"
+    assert main(["import", "calc/hb.xlsx", "back"]) == 0
+    shutil.copytree(example / "assets", tmp_path / "back/assets")
+    assert _dumps(tmp_path / "back") == _dumps(example)
