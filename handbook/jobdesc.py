@@ -52,11 +52,27 @@ def _reporting_chart(document: Document, role: RoleSection) -> list[orgchart.Cha
     chart or stacks the reports in rows instead."""
     width, _ = document.style.chart_area()
     nodes = reporting_nodes(document, role)
-    pages = orgchart.plan_charts(nodes, chart_departments(document), page_width=width,
+    # A position with a dotted line into this one sits on the reports' row, its line dashed:
+    # placed as a report, then its solid line redrawn as a dotted one.
+    incoming = {n.id for n in nodes if n.dotted_to == (role.ref.id,) and n.parent is None
+                and n.id != (role.reports_to.id if role.reports_to else None)}
+    placed = [replace(n, parent=role.ref.id, dotted_to=()) if n.id in incoming else n
+              for n in nodes]
+    pages = orgchart.plan_charts(placed, chart_departments(document), page_width=width,
                                  page_height=_JD_CHART_HEIGHT - LEGEND_ROOM,
                                  lang=document.lang, labels=document.labels,
                                  leaf_columns_threshold=8, min_font_pt=0.0)
-    return finish_charts(document, pages[:1], nodes, caption=document.labels["reporting_line"])
+    pages = [_dashed(page, incoming) for page in pages[:1]]
+    return finish_charts(document, pages, nodes, caption=document.labels["reporting_line"])
+
+
+def _dashed(page: orgchart.ChartPage, sources: set[str]) -> orgchart.ChartPage:
+    """The page with the lines to ``sources`` drawn dotted instead of solid."""
+    layout = page.layout
+    dotted = tuple(orgchart.DottedEdge(e.child, e.parent, e.points) for e in layout.edges
+                   if e.child in sources)
+    solid = tuple(e for e in layout.edges if e.child not in sources)
+    return replace(page, layout=replace(layout, edges=solid, dotted=layout.dotted + dotted))
 
 
 def reporting_nodes(document: Document, role: RoleSection) -> list[orgchart.ChartNode]:

@@ -147,6 +147,9 @@ def test_jd_chart_draws_dotted_lines_into_the_position(handbook_dir):
     layout = jd.charts[0].layout
     assert {b.id for b in layout.boxes} >= {"ops-manager", "ops-specialist", "service-agent"}
     assert ("service-agent", "ops-specialist") in {(d.source, d.target) for d in layout.dotted}
+    top = {b.id: b.y for b in layout.boxes}  # a dotted report, not a second boss: below it
+    assert top["ops-manager"] < top["ops-specialist"] < top["service-agent"]
+    assert "service-agent" not in {e.child for e in layout.edges}  # and no solid line to it
     svg = orgchart.to_svg(jd.charts[0], labels=document.labels)
     assert 'data-source="service-agent" data-target="ops-specialist"' in svg
     assert ">dotted line<" in svg  # and the key says what the dashed line is

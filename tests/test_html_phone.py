@@ -62,6 +62,8 @@ _LAYOUT_PROBLEMS = r"""(() => {
         if (lines(range) > 1) problems.push(`"${match[0]}" broken in ${describe(cell)}`);
       }
     }
+    // Nor does a label run out of its cell over the value beside it.
+    if (cell.scrollWidth > cell.clientWidth + 1) problems.push(`overflows ${describe(cell)}`);
   }
   return problems;
 })()"""
