@@ -126,3 +126,13 @@ def test_english_pdf_embeds_no_cjk_font(tmp_path):
     fonts = subprocess.run(["pdffonts", str(tmp_path / "acme-en.pdf")], capture_output=True,
                            text=True, check=True).stdout
     assert "Noto-Sans" in fonts and "CJK" not in fonts
+
+
+def test_every_badge_of_a_branded_chart_and_its_key_has_the_readable_text(tmp_path):
+    """Under bluewhale, amber badges carry dark text, in the boxes and in the key alike."""
+    build(BuildRequest(ROOT / "content" / "ecommerce-ops", formats=("html",), out=tmp_path,
+                       brand=BRANDS / "bluewhale"))
+    html = (tmp_path / "ecommerce-ops.html").read_text(encoding="utf-8")
+    fills = re.findall(r'<text class="[^"]*hb-badge-text[^"]*"[^>]*fill="([^"]+)"', html)
+    badges = re.findall(r'<rect class="hb-badge"', html)
+    assert len(fills) == len(badges) > 3 and set(fills) == {"#1d2733"}

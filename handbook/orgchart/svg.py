@@ -107,8 +107,9 @@ def _legend_sample(entry: LegendEntry, size: float, palette: Mapping[str, str]) 
         top, h = base - 0.88 * size - 1.5, size + 3.0
         return (f'<rect class="hb-badge" x="{_n(x)}" y="{_n(top)}" width="{_n(w)}" '
                 f'height="{_n(h)}" rx="{_n(h / 2)}" fill="{palette["secondary"]}"/>'
-                f'<text class="hb-legend-sample" x="{_n(x + w / 2)}" y="{_n(base)}" '
-                f'text-anchor="middle" font-weight="bold" fill="{palette["background"]}">'
+                f'<text class="hb-legend-sample hb-badge-text" x="{_n(x + w / 2)}" '
+                f'y="{_n(base)}" text-anchor="middle" font-weight="bold" '
+                f'fill="{palette["badge-text"]}">'
                 f'{_text(entry.sample)}</text>')
     if entry.kind == "unfilled":
         return (f'<rect class="hb-box" x="{_n(x)}" y="{_n(mid - 4.5)}" width="{_n(w)}" '
