@@ -62,7 +62,7 @@ def test_one_staffing_string_in_pdf_docx_and_chart(minimal_out):
     pdf = _pdf_text(out / "minimal.pdf")
     docx_text, svgs = _docx(out / "minimal.docx")
     html = (out / "minimal.html").read_text(encoding="utf-8")
-    for text in (pdf, docx_text, html):
+    for text in (pdf, docx_text, html.replace("<wbr>", "")):  # a line may break after "/"
         assert document.labels["seats_label"] in text
         assert role.seats in text
     chart_svg = re.search(r"<svg[^>]*hb-orgchart.*?</svg>", html, re.S)[0]
