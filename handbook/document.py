@@ -134,6 +134,14 @@ class Document:
         return frozenset(opened)
 
     @property
+    def language_tag(self) -> str:
+        """The output's language for browsers, screen readers and office suites: English
+        with the region its locale names (en-GB), otherwise the labels' language."""
+        if self.lang == "en" and "-" in self.locale.tag:
+            return self.locale.tag
+        return self.lang
+
+    @property
     def roles(self) -> list[RoleSection]:
         """Every position in print order."""
         return [role for department in self.departments for role in department.roles]
@@ -191,7 +199,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     locale = parse_tag(lang) if lang else source
     lang = locale.labels
     convert, notices = converter(source.labels, lang)
-    labels = load_labels(lang)
+    labels = load_labels(lang, locale.tag)
     style = style or with_page(default_style(lang).with_(page_size=locale.page_size),
                                handbook.page)
     roles = {rid: role for rid, role in handbook.roles.items() if role is not None}

@@ -147,3 +147,13 @@ def test_every_package_directory_ships_in_the_wheel():
     on_disk = {".".join(p.parent.relative_to(root).parts)
                for p in (root / "handbook").rglob("__init__.py")}
     assert on_disk | {"handbook.templates"} == listed
+
+
+def test_british_english_spells_its_own_labels_and_names_its_region():
+    example = next(p for p in EXAMPLES if p.name == "acme-en")
+    document = resolve(load_handbook(example)[0])
+    assert document.language_tag == "en-GB"
+    assert document.labels["org_chart"] == "Organisation chart"
+    american = resolve(load_handbook(example)[0], lang="en-US")
+    assert american.language_tag == "en-US"
+    assert american.labels["org_chart"] == "Organization chart"

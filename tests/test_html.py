@@ -68,7 +68,7 @@ def page(request, pages) -> Page:
 
 def test_lang_title_and_one_h1(page):
     tree = page.tree
-    assert tree.get("lang") == page.document.lang
+    assert tree.get("lang") == page.document.language_tag  # "en-GB" for acme-en
     assert tree.findtext(".//title") == page.document.title
     assert [h.text_content() for h in tree.iter("h1")] == [page.document.title]
 

@@ -383,7 +383,7 @@ def test_metadata_from_the_document_and_source_date_epoch(example):
     assert info.author == document.organization
     assert str(info.get("/CreationDate", "")).startswith("D:20260101000000")
     assert str(info.get("/ModDate", "")).startswith("D:20260101000000")
-    assert example.reader.trailer["/Root"]["/Lang"] == document.lang
+    assert example.reader.trailer["/Root"]["/Lang"] == document.language_tag
 
 
 # --- fonts ---------------------------------------------------------------------------------

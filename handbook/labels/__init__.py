@@ -24,8 +24,18 @@ class Labels(dict):
 
 
 @cache
-def load_labels(language: str) -> Labels:
+def load_labels(language: str, variant: str | None = None) -> Labels:
+    """The labels of ``language``; a regional ``variant`` (``en-GB``) overrides the few
+    words it spells its own way, from ``<variant>.yml`` when there is one."""
     if language not in LANGUAGES:
         raise ValueError(f"no labels for language {language!r}")
-    text = (resources.files(__package__) / f"{language}.yml").read_text(encoding="utf-8")
-    return Labels({key: str(value) for key, value in yaml.safe_load(text).items()})
+    labels = _read(language)
+    if variant and variant != language and (resources.files(__package__) /
+                                            f"{variant}.yml").is_file():
+        labels.update(_read(variant))
+    return Labels(labels)
+
+
+def _read(name: str) -> dict[str, str]:
+    text = (resources.files(__package__) / f"{name}.yml").read_text(encoding="utf-8")
+    return {key: str(value) for key, value in yaml.safe_load(text).items()}

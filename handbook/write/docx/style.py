@@ -62,7 +62,7 @@ def east_asian_tag(lang: str) -> str | None:
 
 
 def apply_style(word, style: Style, lang: str, own: bool,
-                colours: Palette | None = None) -> dict[str, bytes]:
+                colours: Palette | None = None, tag: str | None = None) -> dict[str, bytes]:
     """Put ``style`` (its colours as ``colours`` made them readable) into ``word``'s styles
     and settings; returns replaced part blobs. An English book names no CJK face: its East
     Asian font is its body font, so Word asks for no Chinese font it does not need."""
@@ -93,7 +93,7 @@ def apply_style(word, style: Style, lang: str, own: bool,
         x.merge_missing_styles(styles, builtin, STYLES_USED)
         _drop_styles_with_effects(word.part)
     east_asian = east_asian_tag(lang)
-    latin = LANGUAGE_TAGS.get(lang, "en-US")
+    latin = LANGUAGE_TAGS.get(tag or lang, tag or "en-US")  # the Latin text's: en-GB, en-US
     x.set_language(styles, latin, east_asian)
     x.tune_settings(word.settings.element, latin, east_asian)
     charset, alternative = _CHARSET.get(lang, _DEFAULT_CHARSET)

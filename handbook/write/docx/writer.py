@@ -76,7 +76,8 @@ class DocxWriter:
         for child in list(self.body):  # the reference's specimen text and section
             self.body.remove(child)
         self.replacements = apply_style(self.word, self.style, document.lang,
-                                        self.own_reference, document.palette)
+                                        self.own_reference, document.palette,
+                                        document.language_tag)
         self.numbering = x.Numbering(numbering_root(self.word))
         self.markdown = MarkdownRenderer(self.numbering, self._external_link)
         self.sections = Sections(document, self.part, self.body)
@@ -277,7 +278,7 @@ class DocxWriter:
         core.subject = document.subtitle or self.labels["job_description"]
         core.author = document.organization
         core.last_modified_by = document.organization
-        core.language = LANGUAGE_TAGS.get(document.lang, document.lang)
+        core.language = LANGUAGE_TAGS.get(document.language_tag, document.language_tag)
         core.identifier = document.document_number
         core.version = document.version
         core.keywords = document.document_number
