@@ -229,7 +229,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
                         _md(convert, r.changes), format_date(r.date, locale))
             for r in handbook.revisions
         ],
-        intro=_md(convert, handbook.intro),
+        intro=_untitled(_md(convert, handbook.intro), labels["introduction"]),
         charts=[],
         departments=departments,
         columns=columns,
@@ -245,6 +245,16 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
 
 def _opt(convert: Callable[[str], str], value: str | None) -> str | None:
     return convert(value) if value else None
+
+
+def _untitled(text: Markdown | None, title: str) -> Markdown | None:
+    """``text`` without a leading heading that only repeats its section's title (an intro
+    that opens with "## 前言" under the part 前言), for every format alike."""
+    tokens = text.tokens if text is not None else []
+    if (len(tokens) >= 3 and tokens[0].type == "heading_open"
+            and tokens[1].content.strip() == title.strip()):
+        return dataclasses.replace(text, tokens=tokens[3:])
+    return text
 
 
 def _md(convert: Callable[[str], str], value: str | None, *, inline: bool = False):

@@ -157,3 +157,12 @@ def test_british_english_spells_its_own_labels_and_names_its_region():
     american = resolve(load_handbook(example)[0], lang="en-US")
     assert american.language_tag == "en-US"
     assert american.labels["org_chart"] == "Organization chart"
+
+
+def test_an_intro_opening_with_its_own_title_is_not_titled_twice():
+    example = next(p for p in EXAMPLES if p.name == "ecommerce-ops")
+    document = resolve(load_handbook(example)[0])
+    assert "## 前言" in document.intro.source  # the content repeats the part's title
+    first = document.intro.tokens[0]
+    assert not (first.type == "heading_open"
+                and document.intro.tokens[1].content == document.labels["introduction"])

@@ -712,3 +712,14 @@ def test_without_libreoffice_word_is_asked_to_update_fields(tmp_path, monkeypatc
     assert any("LibreOffice" in notice for notice in result.notices)
     assert "updateFields" not in zipfile.ZipFile(
         _build(example, tmp_path / "plain.docx").path).read("word/settings.xml").decode()
+
+
+def test_the_intro_heading_is_there_once(built):
+    ecommerce = built["ecommerce-ops"]
+    body = ecommerce.xml().find("w:body", NS)
+    title = ecommerce.document.labels["introduction"]
+    headings = [p for p in body.iter(f"{{{W}}}p")
+                if (style := p.find("w:pPr/w:pStyle", NS)) is not None
+                and _attr(style, "val").startswith("Heading")
+                and "".join(p.itertext()).strip() == title]
+    assert len(headings) == 1

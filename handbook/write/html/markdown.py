@@ -51,24 +51,12 @@ class MarkdownHtml:
         self._renderer = _Renderer()
         self._image = image
 
-    def __call__(self, field: Markdown | None, level: int | None = None, *,
-                 drop_heading: str | None = None) -> Markup:
-        """The field as safe HTML; its top heading becomes ``h<level>``.
-
-        ``drop_heading``: a leading heading with exactly this text is left out, so an intro
-        that starts with "## Introduction" is not titled twice.
-        """
+    def __call__(self, field: Markdown | None, level: int | None = None) -> Markup:
+        """The field as safe HTML; its top heading becomes ``h<level>``."""
         if field is None:
             return Markup("")
         tokens = list(field.tokens)
-        if drop_heading is not None and _starts_with_heading(tokens, drop_heading):
-            tokens = tokens[3:]
         levels = [int(t.tag[1:]) for t in tokens if t.type == "heading_open"]
         shift = (level - min(levels)) if (levels and level) else 0
         env = {"shift": shift, "image": self._image}
         return Markup(self._renderer.render(tokens, _OPTIONS, env).strip())
-
-
-def _starts_with_heading(tokens, text: str) -> bool:
-    return (len(tokens) >= 3 and tokens[0].type == "heading_open"
-            and tokens[1].content.strip() == text.strip())
