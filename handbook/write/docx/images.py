@@ -38,9 +38,9 @@ def chart_images(document: Document) -> Iterator[Picture]:
     from ... import orgchart
 
     labels = document.labels
-    colours = document.palette.chart_colours()
-    svgs = [orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colours,
-                            font_family=document.chart_font).encode("utf-8")
+    colours, font = document.palette.chart_colours(), document.chart_font  # once, not a chart
+    svgs = [orgchart.to_svg(page, lang=document.lang, labels=labels, colors=colours,
+                            font_family=font).encode("utf-8")
             for page in document.charts]
     for page, svg, png in zip(document.charts, svgs, rasterize(svgs, CHART_DPI), strict=True):
         caption = page.caption

@@ -58,8 +58,9 @@ def chart_figures(document: Document, memo: dict | None = None) -> list[ChartFig
     labels = document.labels
     style = document.style
     colors = document.palette.chart_colours()
+    font = document.chart_font  # reads every chart's text: once, not once a chart
     drawing = (document.lang, tuple(labels.items()), tuple(colors.items()), style.cjk_font,
-               document.chart_font, style.page_size, style.margins_mm)
+               font, style.page_size, style.margins_mm)
     svgs = {}
     figures = []
     for index, page in enumerate(document.charts):
@@ -68,10 +69,10 @@ def chart_figures(document: Document, memo: dict | None = None) -> list[ChartFig
         alt = (labels.fmt("chart_alt", caption=caption,
                           roles=labels["list_separator"].join(titles)) if titles else caption)
         if memo is None:
-            svg = _chart_svg(document, page, index, colors)
+            svg = _chart_svg(document, page, index, colors, font)
         else:
             key = (drawing, page, index == 0)
-            svg = svgs[key] = memo.get(key) or _chart_svg(document, page, index, colors)
+            svg = svgs[key] = memo.get(key) or _chart_svg(document, page, index, colors, font)
         figures.append(ChartFigure(svg, caption, alt, page.landscape, page.kind,
                                    document.shares_page(index)))
     if memo is not None:
@@ -80,13 +81,14 @@ def chart_figures(document: Document, memo: dict | None = None) -> list[ChartFig
     return figures
 
 
-def _chart_svg(document: Document, page, index: int, colors: dict[str, str]) -> Markup:
+def _chart_svg(document: Document, page, index: int, colors: dict[str, str],
+               font: str) -> Markup:
     """One chart page as an inline SVG that fits its page below its headings."""
     from ... import orgchart
 
     style = document.style
     svg = orgchart.to_svg(page, lang=document.lang, labels=document.labels, colors=colors,
-                          font_family=document.chart_font)
+                          font_family=font)
     svg = regional_svg_fonts(_bare_svg(svg), style.cjk_font)
     width, height = style.page_mm(page.landscape)
     top, right, bottom, left = style.margins_mm
