@@ -195,13 +195,6 @@ class DepartmentSection:
         lines = 6 + function / 45 + 1.3 * len(self.roles)
         return lines <= _SHORT_OPENER_LINES
 
-    @property
-    def totals(self) -> tuple[int, int, int]:
-        """Headcount, filled and vacancies over the department's own positions."""
-        headcount = sum(r.headcount for r in self.roles)
-        filled = sum(r.filled for r in self.roles)
-        return headcount, filled, sum(r.vacancies for r in self.roles)
-
 
 @dataclass(frozen=True)
 class TocEntry:

@@ -63,7 +63,7 @@ def test_roles_ordered_managers_first_and_reporting_lines_both_ways():
 def test_staffing_totals():
     document = _document(FIXTURES / "minimal")
     service = document.departments[1]
-    assert service.totals == (5, 4, 1)
+    assert service.total_rows[0].counts == (4, 5, 1)  # filled, headcount, vacancies
     assert [row.role.id for row in service.staffing] == ["service-lead", "service-agent"]
 
 
