@@ -56,7 +56,9 @@ def to_svg(
         f'stroke-width="{_LINE_W}">',
     ]
     marks = {box.id: box.change for box in layout.boxes if box.change in ("moved", "removed")}
-    edges = sorted(layout.edges, key=lambda e: e.child in marks)  # marked lines on top
+    # a removed position's dashed line under the others, which may share its trunk; a new
+    # reporting line over them
+    edges = sorted(layout.edges, key=lambda e: _EDGE_ORDER.get(marks.get(e.child), 1))
     out += [
         f'<path class="hb-edge hb-edge-{e.kind}{_edge_mark(marks.get(e.child), palette)}" '
         f'data-parent={quoteattr(e.parent)} data-child={quoteattr(e.child)} '
@@ -77,6 +79,9 @@ def to_svg(
         out.append(_legend(legend, width, palette))
     out.append("</svg>")
     return "\n".join(out)
+
+
+_EDGE_ORDER = {"removed": 0, "moved": 2}
 
 
 def _edge_mark(change: str | None, palette: Mapping[str, str]) -> str:
