@@ -251,9 +251,15 @@ def test_department_charts_mark_their_own_changes_in_chinese(ecommerce):
     for page in document.charts:  # each key names the marks its own chart draws, no others
         kinds = {e.kind for e in page.legend.entries} & set(MARKS)
         assert kinds == {b.change for b in page.layout.boxes if b.change}, page.caption
+    plain = resolve(after)
+    director = [box for page in plain.charts for box in page.layout.boxes
+                if box.id == "ops-director"]
+    marked = [box for page in document.charts for box in page.layout.boxes
+              if box.id == "ops-director"]
+    assert [b.hidden_reports for b in marked] == [b.hidden_reports for b in director]
+    assert marked[0].hidden_reports == len(after.roles) - 2  # "+N" counts no ghost
     overview = document.charts[0]
     assert overview.kind == "overview"  # a ghost counts no seats of its department
-    plain = resolve(after)
     assert [b.texts for b in overview.layout.boxes] == [
         b.texts for b in plain.charts[0].layout.boxes]
 
