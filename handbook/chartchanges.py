@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 from .convert import converter
 from .diff import Diff, Entry
-from .orgchart import ChartNode
+from .orgchart import ChartDepartment, ChartNode
 
 if TYPE_CHECKING:
     from .document import Document
 
-__all__ = ["marked_nodes"]
+__all__ = ["marked_departments", "marked_nodes"]
 
 # Fields a chart box shows: a change to any of them marks the box (a duty reworded does not).
 _DRAWN = ("title", "code", "department", "headcount", "filled", "assistant", "dotted_line_to")
@@ -41,6 +41,16 @@ def marked_nodes(document: Document, nodes: Sequence[ChartNode]) -> list[ChartNo
                      len(out))
         out.insert(later, ghost)
     return out
+
+
+def marked_departments(document: Document, departments: Sequence[ChartDepartment],
+                       ) -> list[ChartDepartment]:
+    """``departments`` with the new ones marked, for the overview chart's boxes."""
+    if document.diff is None:
+        return list(departments)
+    added = {e.id for e in document.diff.entries
+             if e.kind == "department" and e.change == "added"}
+    return [replace(d, change="added") if d.id in added else d for d in departments]
 
 
 class _Plan:

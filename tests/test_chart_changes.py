@@ -68,8 +68,9 @@ def minimal(tmp_path_factory):
 
 
 def _boxes(document) -> dict[str, tuple[int, orgchart.Box]]:
+    """Position boxes by id, with the index of the chart page each is on."""
     return {box.id: (index, box) for index, page in enumerate(document.charts)
-            for box in page.layout.boxes}
+            for box in page.layout.boxes if box.kind == "role"}
 
 
 def _svg(document, page) -> ET.Element:
@@ -223,8 +224,11 @@ def ecommerce(tmp_path_factory):
     old, new = _versions(tmp_path_factory.mktemp("ecommerce"), ROOT / "content" / "ecommerce-ops")
     roles = new / "roles"
     (roles / "live-host.yml").write_text(
-        "title: 直播主播\ncode: OPS-PR-09\ndepartment: promotion\nreports_to: promo-lead\n"
+        "title: 直播主播\ncode: OPS-PR-09\ndepartment: live\nreports_to: promo-lead\n"
         "duties: [负责店铺直播]\nrequirements: {education: 大专及以上学历}\n", encoding="utf-8")
+    _edit(new / "handbook.yml", "  - id: marketing\n",
+          "  - id: live\n    name: 直播组\n    parent: promotion\n    head: live-host\n"
+          "  - id: marketing\n")
     (roles / "night-cs.yml").unlink()
     _edit(roles / "photographer.yml", "reports_to: design-lead", "reports_to: planning-lead")
     _edit(roles / "ztc-specialist.yml", "title: 直通车专员", "title: 直通车推广专员")
@@ -258,10 +262,12 @@ def test_department_charts_mark_their_own_changes_in_chinese(ecommerce):
               if box.id == "ops-director"]
     assert [b.hidden_reports for b in marked] == [b.hidden_reports for b in director]
     assert marked[0].hidden_reports == len(after.roles) - 2  # "+N" counts no ghost
-    overview = document.charts[0]
-    assert overview.kind == "overview"  # a ghost counts no seats of its department
-    assert [b.texts for b in overview.layout.boxes] == [
-        b.texts for b in plain.charts[0].layout.boxes]
+    overview, before = document.charts[0].layout, plain.charts[0].layout
+    assert document.charts[0].kind == "overview"
+    assert {b.id: b.change for b in overview.boxes if b.change} == {"live": "added"}
+    assert _texts(overview.box("live"), "hb-change-tag") == ["新增"]
+    assert [b.texts for b in overview.boxes if b.id != "live"] == [  # a ghost counts no seats
+        b.texts for b in before.boxes if b.id != "live"]
 
 
 def test_traditional_chinese_build_words_the_marks_in_taiwan_usage(ecommerce):
@@ -307,7 +313,7 @@ def test_pdf_chart_page_prints_the_marks_as_text(outputs):
     [chart] = [text for text in pages if "filled/headcount" in text]  # the key's first entry
     for words in ("Content Writer", "New", "Service Agent", "Removed",  # a ghost title line
                   "formerly under Operations Manager", "formerly Customer Service Lead",
-                  "new position (bold outline)", "removed position (gray, dashed)",
+                  "new in this version (bold outline)", "removed position (gray, dashed)",
                   "new reporting line (bold; old manager noted)", "title or seats changed"):
         assert "".join(words.split()) in chart, words  # SVG text: spaces are positions
 

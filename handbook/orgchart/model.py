@@ -44,6 +44,7 @@ class ChartDepartment:
     parent: str | None
     head: str | None  # role id leading it
     color_index: int  # renderers map it to a colour band (CSS variable with a fallback palette)
+    change: Change | None = None  # "added": new since the old version, marked on the overview
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ def overview_nodes(
             parent=department.parent if department.parent in known else None,
             department=department.id, subtitle=head.title if head else None,
             headcount=sum(n.headcount for n in members), filled=sum(n.filled for n in members),
+            change=department.change,
         ))
     return out
 
