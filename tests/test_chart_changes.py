@@ -314,7 +314,8 @@ def test_pdf_chart_page_prints_the_marks_as_text(outputs):
     for words in ("Content Writer", "New", "Service Agent", "Removed",  # a ghost title line
                   "formerly under Operations Manager", "formerly Customer Service Lead",
                   "new in this version (bold outline)", "removed position (gray, dashed)",
-                  "new reporting line (bold; old manager noted)", "title or seats changed"):
+                  "new reporting line (bold; old manager noted)",
+                  "title, seats or other details changed"):
         assert "".join(words.split()) in chart, words  # SVG text: spaces are positions
 
 
@@ -345,3 +346,24 @@ def test_html_inlines_the_marked_svg(outputs):
     assert "hb-edge-moved" in svg and "hb-strike" in svg and ">New<" in svg
     plain = (outputs / "plain.html").read_text(encoding="utf-8")
     assert "hb-removed" not in plain and "hb-change-tag" not in plain
+
+
+def test_a_removed_team_stays_as_ghosts_under_its_removed_manager(tmp_path):
+    old, new = _versions(tmp_path, FIXTURES / "minimal")
+    (new / "roles" / "service-lead.yml").unlink()
+    (new / "roles" / "service-agent.yml").unlink()
+    _edit(new / "handbook.yml", "    head: service-lead", "")
+    before, _ = load_handbook(old)
+    after, _ = load_handbook(new)
+    [page] = resolve(after, diff=compare(before, after)).charts
+    layout = page.layout
+    assert {b.id: b.change for b in layout.boxes} == {
+        "ops-manager": None, "ops-specialist": None, "service-lead": "removed",
+        "service-agent": "removed"}
+    assert {(e.parent, e.child) for e in layout.edges} == {
+        ("ops-manager", "ops-specialist"), ("ops-manager", "service-lead"),
+        ("service-lead", "service-agent")}
+    assert not layout.dotted  # a ghost keeps no dotted line
+    assert layout.box("service-agent").y >= layout.box("service-lead").bottom
+    kinds = [e.kind for e in page.legend.entries]
+    assert kinds.count("removed") == 1 and "unfilled" not in kinds

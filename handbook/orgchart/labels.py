@@ -35,7 +35,7 @@ _DEFAULTS: dict[str, dict[str, str]] = {
         "legend_added": "本版新设（粗框）",
         "legend_removed": "已撤销岗位（灰色虚线框）",
         "legend_moved": "汇报线变更（粗线，框内注明原上级）",
-        "legend_changed": "名称或编制有修改",
+        "legend_changed": "名称、编制等有修改",
     },
     "zh-Hant": {
         "org_chart": "組織架構圖",
@@ -62,7 +62,7 @@ _DEFAULTS: dict[str, dict[str, str]] = {
         "legend_added": "本版新設（粗框）",
         "legend_removed": "已裁撤職務（灰色虛線框）",
         "legend_moved": "匯報線變更（粗線，框內註明原上級）",
-        "legend_changed": "名稱或編制有修改",
+        "legend_changed": "名稱、編制等有修改",
     },
     "en": {
         "org_chart": "Organization chart",
@@ -89,7 +89,7 @@ _DEFAULTS: dict[str, dict[str, str]] = {
         "legend_added": "new in this version (bold outline)",
         "legend_removed": "removed position (gray, dashed)",
         "legend_moved": "new reporting line (bold; old manager noted)",
-        "legend_changed": "title or seats changed",
+        "legend_changed": "title, seats or other details changed",
     },
 }
 
