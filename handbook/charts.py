@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import orgchart
+from .chartchanges import marked_departments, marked_nodes
 from .model import Role
 
 if TYPE_CHECKING:
@@ -40,8 +41,10 @@ def plan_document_charts(document: Document, roles: dict[str, Role],
             assistant=roles[rid].assistant, dotted_to=tuple(roles[rid].dotted_line_to))
         for rid in order
     ]
+    nodes = marked_nodes(document, nodes)  # a --changes-since build's marks and ghosts
     width, height = document.style.chart_area()
-    pages = _planned_charts(tuple(nodes), tuple(chart_departments(document)), width,
+    departments = marked_departments(document, chart_departments(document))
+    pages = _planned_charts(tuple(nodes), tuple(departments), width,
                             height - LEGEND_ROOM, document.lang, tuple(document.labels.items()))
     return finish_charts(document, list(pages), nodes)
 

@@ -29,6 +29,7 @@ _SHADE_STEPS = ((0.0, 1.0), (-0.12, 1.0), (0.08, 0.55), (-0.06, 0.5), (0.14, 1.0
                 (-0.18, 0.7))
 _DARKEST = 0.16  # darker shades read as black
 _MIN_DISTANCE = 38.0  # RGB distance below which two department colours read as the same
+_GHOST = 0.07  # share of the text colour in a removed position's grey box fill
 
 
 def rgb(colour: str) -> tuple[int, int, int] | None:
@@ -164,10 +165,19 @@ class Palette:
                    "muted": self.muted, "rule": self.rule, "background": self.background,
                    "primary-tint": self.primary_tint, "border": self.border,
                    "secondary": self.badge, "badge-text": self.badge_text,
-                   "dotted": self.dotted}
+                   "dotted": self.dotted, **self._change_colours()}
         colours.update({f"dept-{index}": colour
                         for index, colour in enumerate(self.departments.values())})
         return colours
+
+    def _change_colours(self) -> dict[str, str]:
+        """The marks of a --changes-since chart: the accent of a new position or reporting
+        line (text on a box of either fill, 4.5:1), and a removed position's grey ghost with
+        its text readable on it."""
+        ghost = mix(self.foreground, self.background, _GHOST)
+        accent = readable(self.secondary_text, self.primary_tint)
+        return {"accent": accent, "ghost": ghost, "ghost-text": readable(self.muted, ghost)}
+
 
 
 def _checked(style: Style) -> Style:

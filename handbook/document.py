@@ -21,6 +21,7 @@ from . import orgchart
 from .charts import chart_departments, plan_document_charts
 from .colour import Palette, palette_for
 from .convert import converter
+from .diff import Diff
 from .labels import Labels, load_labels
 from .locales import Locale, format_date, parse_tag
 from .markdown import Markdown, parse_markdown
@@ -88,6 +89,7 @@ class Document:
     locale: Locale  # dates, and the default page size; ``lang`` is its labels' language
     notices: list[str] = field(default_factory=list)
     job_description: RoleSection | None = None
+    diff: Diff | None = None  # what changed since an older version (--changes-since)
 
     def shares_page(self, index: int) -> bool:
         """Whether chart ``index`` is small enough to follow the previous one on its page:
@@ -193,7 +195,7 @@ def _collator(lang: str):
 
 
 def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None = None,
-            chart_pages: bool = True) -> Document:
+            chart_pages: bool = True, diff: Diff | None = None) -> Document:
     """The Document for ``handbook`` in the locale tagged ``lang`` (default: its own)."""
     source, inferred = handbook.content_locale()
     locale = parse_tag(lang) if lang else source
@@ -236,6 +238,7 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         created=_created(),
         locale=locale,
         notices=[*([inferred] if inferred else []), *notices, *palette.notices],
+        diff=diff,
     )
     if chart_pages:
         document.charts = plan_document_charts(document, roles, order)

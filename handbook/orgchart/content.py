@@ -42,6 +42,7 @@ class Style:
 
 
 DEFAULT_STYLE = Style()
+_STRIKE = 0.36  # a strike-through's height above the baseline, in em (mid CJK ideograph)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Content:
     note: str | None
     note_w: float
     w: float
+    was: str | None = None  # the old place or title of a changed position, on its own line
+    title_w: tuple[float, ...] = ()  # width of each title line (a removed title is struck)
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,10 @@ class Rows:
     title_lines: int
     subtitle: bool
     note: bool
+    was: bool = False
 
     def height(self, style: Style) -> float:
-        meta_lines = 1 + self.subtitle + self.note
+        meta_lines = 1 + self.subtitle + self.note + self.was
         return (
             _chrome(style)
             + self.title_lines * style.title_pt * style.line_height
@@ -98,8 +102,12 @@ def measure_node(
         note = normalize_space(note)
         note_w = style.rule_w + style.item_gap + text_width(note, style.meta_pt, lang=lang)
         widths.append(note_w)
+    was = normalize_space(node.was) if node.was else None
+    if was:
+        widths.append(text_width(was, style.meta_pt, lang=lang))
+    title_w = tuple(widths[:len(title)])
     w = max(style.min_box_w, max(widths) + 2 * style.pad_x)
-    return Content(title, subtitle, items, note, note_w, round(w, 2))
+    return Content(title, subtitle, items, note, note_w, round(w, 2), was, title_w)
 
 
 def rows_for(contents: Iterable[Content]) -> Rows:
@@ -108,6 +116,7 @@ def rows_for(contents: Iterable[Content]) -> Rows:
         title_lines=max((len(c.title) for c in contents), default=1),
         subtitle=any(c.subtitle for c in contents),
         note=any(c.note for c in contents),
+        was=any(c.was for c in contents),
     )
 
 
@@ -121,18 +130,22 @@ def make_box(
     title_lh = style.title_pt * style.line_height
     meta_lh = style.meta_pt * style.line_height
     own = (len(content.title) * title_lh
-           + meta_lh * (1 + bool(content.subtitle) + bool(content.note)))
+           + meta_lh * (1 + bool(content.subtitle) + bool(content.note) + bool(content.was)))
     cursor = y + style.band + style.pad_y + (rows.height(style) - _chrome(style) - own) / 2
-    for line in content.title:
+    strikes = []
+    for line, line_w in zip(content.title, content.title_w, strict=True):
         base = _baseline(cursor, title_lh, style.title_pt, style)
         texts.append(Text(cx, base, line, style.title_pt, True, "middle", "hb-title"))
+        if node.change == "removed":
+            mid = round(base - _STRIKE * style.title_pt, 2)
+            strikes.append(((cx - line_w / 2, mid), (cx + line_w / 2, mid)))
         cursor += title_lh
     if content.subtitle:
         base = _baseline(cursor, meta_lh, style.meta_pt, style)
         texts.append(Text(cx, base, content.subtitle, style.meta_pt, False, "middle",
                           "hb-subtitle"))
         cursor += meta_lh
-    badge = None
+    badge = tag = None
     base = _baseline(cursor, meta_lh, style.meta_pt, style)
     items_w = sum(i.w for i in content.items) + style.item_gap * (len(content.items) - 1)
     left = cx - items_w / 2
@@ -140,6 +153,11 @@ def make_box(
         if item.cls == "hb-badge-text":
             em_top = base - style.ascent * style.meta_pt
             badge = Rect(left, em_top - 1.5, item.w, style.meta_pt + 3.0)
+            texts.append(Text(left + item.w / 2, base, item.text, style.meta_pt, True, "middle",
+                              item.cls))
+        elif item.cls == "hb-change-tag" and node.change == "added":
+            em_top = base - style.ascent * style.meta_pt
+            tag = Rect(left, em_top - 1.5, item.w, style.meta_pt + 3.0)
             texts.append(Text(left + item.w / 2, base, item.text, style.meta_pt, True, "middle",
                               item.cls))
         else:
@@ -154,11 +172,16 @@ def make_box(
         note_rule = ((left, mid), (left + style.rule_w, mid))
         texts.append(Text(left + style.rule_w + style.item_gap, base, content.note,
                           style.meta_pt, False, "start", "hb-note"))
+        cursor += meta_lh
+    if content.was:
+        base = _baseline(cursor, meta_lh, style.meta_pt, style)
+        texts.append(Text(cx, base, content.was, style.meta_pt, False, "middle", "hb-was"))
     return Box(
         id=node.id, x=x, y=y, w=w, h=rows.height(style), kind=kind,  # type: ignore[arg-type]
         department=node.department, color_index=color_index, band=style.band,
         title=content.title, texts=tuple(texts), headcount=node.headcount, filled=node.filled,
         assistant=node.assistant, badge=badge, note_rule=note_rule, hidden_reports=hidden,
+        change=node.change, tag=tag, strikes=tuple(strikes),
     )
 
 
@@ -169,9 +192,13 @@ def _items(
     parts: list[tuple[str, str, bool]] = []
     if node.code:
         parts.append((normalize_space(node.code), "hb-code", False))
-    count = words["org_count"].format(filled=node.filled, headcount=node.headcount)
-    parts.append((count, "hb-count", False))
+    if node.change == "removed":  # a ghost has no seats: its mark stands for the count
+        parts.append((words["org_removed"], "hb-change-tag", False))
+    else:
+        count = words["org_count"].format(filled=node.filled, headcount=node.headcount)
+        parts.append((count, "hb-count", False))
     items = [_Item(t, c, b, text_width(t, size, lang=lang, bold=b)) for t, c, b in parts]
+    items += _change_tag(node, lang=lang, words=words, style=style)
     vacancies = node.headcount - node.filled
     if vacancies > 0:
         text = words["vacant_short"].format(n=vacancies)
@@ -181,6 +208,19 @@ def _items(
         text = words["org_more"].format(n=hidden)
         items.append(_Item(text, "hb-more", True, text_width(text, size, lang=lang, bold=True)))
     return tuple(items)
+
+
+def _change_tag(node: ChartNode, *, lang: str, words: Mapping[str, str],
+                style: Style) -> list[_Item]:
+    """The mark after the count: a framed, bold "new" tag, or a plain "changed" one."""
+    if node.change == "added":
+        text = words["org_added"]
+        w = text_width(text, style.meta_pt, lang=lang, bold=True) + 2 * style.badge_pad
+        return [_Item(text, "hb-change-tag", True, w)]
+    if node.change == "changed":
+        text = words["org_changed"]
+        return [_Item(text, "hb-change-tag", False, text_width(text, style.meta_pt, lang=lang))]
+    return []
 
 
 def _chrome(style: Style) -> float:

@@ -22,6 +22,7 @@ _SAMPLE_W = 16.0  # a line or a box drawn as a sample
 _GAP = 3.0  # between a sample and its words
 _ENTRY_GAP = 12.0  # between entries of one line
 _TOP = 8.0  # between the chart and its key
+_CHANGES = ("added", "removed", "moved", "changed")  # the marks of a --changes-since chart
 
 
 def with_legends(pages: Sequence[ChartPage], nodes: Sequence[ChartNode], *, lang: str,
@@ -88,10 +89,11 @@ def _kinds(layout: Layout) -> list[str]:
         "count": any(b.kind == "role" for b in boxes),
         "department": any(b.kind == "department" for b in boxes),
         "vacant": any(b.badge is not None for b in boxes),
-        "unfilled": any(b.filled <= 0 for b in boxes),
+        "unfilled": any(b.filled <= 0 and b.change != "removed" for b in boxes),
         "solid": bool(layout.edges),
         "dotted": bool(layout.dotted) or any(b.note_rule for b in boxes),
         "more": any(b.hidden_reports for b in boxes),
+        **{change: any(b.change == change for b in boxes) for change in _CHANGES},
     }
     return [kind for kind, present in found.items() if present]
 
@@ -100,7 +102,8 @@ def _sample(kind: str, words: Mapping[str, str]) -> str:
     return {"count": words["org_count"].format(filled=2, headcount=3),
             "department": words["org_count"].format(filled=2, headcount=3),
             "vacant": words["vacant_short"].format(n=1),
-            "more": words["org_more"].format(n=3)}.get(kind, "")
+            "more": words["org_more"].format(n=3),
+            "added": words["org_added"], "changed": words["org_changed"]}.get(kind, "")
 
 
 def _legend(layout: Layout, notes: list[str], lang: str, words: Mapping[str, str],
@@ -111,8 +114,8 @@ def _legend(layout: Layout, notes: list[str], lang: str, words: Mapping[str, str
     for kind in _kinds(layout):
         sample = _sample(kind, words)
         if sample:
-            sample_w = text_width(sample, size, lang=lang, bold=kind != "count")
-            sample_w += 2 * style.badge_pad if kind == "vacant" else 0.0
+            sample_w = text_width(sample, size, lang=lang, bold=kind not in ("count", "changed"))
+            sample_w += 2 * style.badge_pad if kind in ("vacant", "added") else 0.0
         else:
             sample_w = _SAMPLE_W
         entries.append((kind, sample, sample_w, words[f"legend_{kind}"]))

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 Point = tuple[float, float]
+# A position new since the old version, a removed one (drawn as a ghost where it was), one
+# under another manager now, or one whose details (title, code, seats) changed.
+Change = Literal["added", "removed", "moved", "changed"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class ChartNode:
     assistant: bool = False
     dotted_to: tuple[str, ...] = ()  # ids of dotted-line managers
     subtitle: str | None = None  # a second, smaller line (the overview puts the head's title here)
+    change: Change | None = None  # how a --changes-since build marks it; None: unchanged
+    was: str | None = None  # its old place or title, noted under its content
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class ChartDepartment:
     parent: str | None
     head: str | None  # role id leading it
     color_index: int  # renderers map it to a colour band (CSS variable with a fallback palette)
+    change: Change | None = None  # "added": new since the old version, marked on the overview
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,9 @@ class Box:
     badge: Rect | None = None  # the vacancy marker behind its hb-badge-text
     note_rule: tuple[Point, Point] | None = None  # short dashed rule before an off-page note
     hidden_reports: int = 0  # positions below this one that are charted on another page
+    change: Change | None = None  # the node's change mark (ChartNode.change)
+    tag: Rect | None = None  # the frame of a "new" tag, behind its hb-change-tag text
+    strikes: tuple[tuple[Point, Point], ...] = ()  # lines through a removed position's title
 
     @property
     def vacancies(self) -> int:
@@ -156,7 +165,8 @@ class LegendEntry:
     ("2/3", "缺 1", "+3"), `sample_w` its width.
     """
 
-    kind: str  # "title", "count", "vacant", "unfilled", "solid", "dotted", "more", "department"
+    kind: str  # "title", "count", "vacant", "unfilled", "solid", "dotted", "more", "department",
+    # or a change mark: "added", "removed", "moved", "changed"
     sample: str
     sample_w: float
     text: str

@@ -94,6 +94,7 @@ def overview_nodes(
             parent=department.parent if department.parent in known else None,
             department=department.id, subtitle=head.title if head else None,
             headcount=sum(n.headcount for n in members), filled=sum(n.filled for n in members),
+            change=department.change,
         ))
     return out
 
@@ -288,8 +289,9 @@ class _Charter:
         return {i: count for i, count in counts.items() if count > 0}
 
     def _subtree_sizes(self) -> dict[str, int]:
-        """Positions in each position's subtree, itself included (reporting cycles count 1)."""
-        sizes = dict.fromkeys(self.by_id, 1)
+        """Positions in each position's subtree, itself included (reporting cycles count 1);
+        a removed position's ghost counts none."""
+        sizes = {n.id: int(n.change != "removed") for n in self.nodes}
         roots = [n.id for n in self.nodes if n.parent not in self.by_id or n.parent == n.id]
         order, seen = list(roots), set(roots)
         for i in order:  # grows while iterating: breadth first

@@ -20,6 +20,8 @@ from .theme import band_color, colors_for, font_stack
 
 _LINE_W = 0.8
 _DASH = "3.5 2.5"
+_MARK_W = 1.6  # a new position's outline and a new reporting line: bold in greyscale too
+_GHOST_DASH = "4 2"
 
 
 def to_svg(
@@ -53,10 +55,15 @@ def to_svg(
         f'<g class="hb-edges" fill="none" stroke="{palette["rule"]}" '
         f'stroke-width="{_LINE_W}">',
     ]
+    marks = {box.id: box.change for box in layout.boxes if box.change in ("moved", "removed")}
+    # a removed position's dashed line under the others, which may share its trunk; a new
+    # reporting line over them
+    edges = sorted(layout.edges, key=lambda e: _EDGE_ORDER.get(marks.get(e.child), 1))
     out += [
-        f'<path class="hb-edge hb-edge-{e.kind}" data-parent={quoteattr(e.parent)} '
-        f'data-child={quoteattr(e.child)} d="{_path(e.points)}"/>'
-        for e in layout.edges
+        f'<path class="hb-edge hb-edge-{e.kind}{_edge_mark(marks.get(e.child), palette)}" '
+        f'data-parent={quoteattr(e.parent)} data-child={quoteattr(e.child)} '
+        f'd="{_path(e.points)}"/>'
+        for e in edges
     ]
     out.append(f'</g><g class="hb-dotted" fill="none" stroke="{palette["dotted"]}" '
                f'stroke-width="{_LINE_W}" stroke-dasharray="{_DASH}">')
@@ -72,6 +79,19 @@ def to_svg(
         out.append(_legend(legend, width, palette))
     out.append("</svg>")
     return "\n".join(out)
+
+
+_EDGE_ORDER = {"removed": 0, "moved": 2}
+
+
+def _edge_mark(change: str | None, palette: Mapping[str, str]) -> str:
+    """The rest of a marked line's class and its look: a new reporting line bold in the
+    accent, the line to a removed position dashed; nothing for any other line."""
+    if change == "moved":
+        return f' hb-edge-moved" stroke="{palette["accent"]}" stroke-width="{_MARK_W}'
+    if change == "removed":
+        return f' hb-edge-removed" stroke="{palette["border"]}" stroke-dasharray="{_GHOST_DASH}'
+    return ""
 
 
 def _legend(legend: Legend, width: float, palette: Mapping[str, str]) -> str:
@@ -99,7 +119,7 @@ def _legend_sample(entry: LegendEntry, size: float, palette: Mapping[str, str]) 
     x, base, w = entry.x, entry.baseline, entry.sample_w
     mid = base - 0.35 * size
     line = f'fill="none" stroke-width="{_LINE_W}"'
-    if entry.kind in ("count", "department", "more"):
+    if entry.kind in ("count", "department", "more", "changed"):
         bold, tone = (' font-weight="bold"', "primary") if entry.kind == "more" else ("", "muted")
         return (f'<text class="hb-legend-sample" x="{_n(x)}" y="{_n(base)}"{bold} '
                 f'fill="{palette[tone]}">{_text(entry.sample)}</text>')
@@ -121,6 +141,30 @@ def _legend_sample(entry: LegendEntry, size: float, palette: Mapping[str, str]) 
     if entry.kind == "dotted":
         return (f'<path class="hb-dotted-edge" d="M{_n(x)} {_n(mid)}H{_n(x + w)}" {line} '
                 f'stroke="{palette["dotted"]}" stroke-dasharray="{_DASH}"/>')
+    return _change_sample(entry, size, palette)
+
+
+def _change_sample(entry: LegendEntry, size: float, palette: Mapping[str, str]) -> str:
+    """A change mark's sample, drawn as on the boxes and lines it explains."""
+    x, base, w = entry.x, entry.baseline, entry.sample_w
+    mid = base - 0.35 * size
+    if entry.kind == "added":
+        top, h = base - 0.88 * size - 1.5, size + 3.0
+        return (f'<rect class="hb-change-frame" x="{_n(x)}" y="{_n(top)}" width="{_n(w)}" '
+                f'height="{_n(h)}" rx="1.5" fill="none" stroke="{palette["accent"]}" '
+                f'stroke-width="{_LINE_W}"/>'
+                f'<text class="hb-legend-sample hb-change-tag" x="{_n(x + w / 2)}" '
+                f'y="{_n(base)}" text-anchor="middle" font-weight="bold" '
+                f'fill="{palette["accent"]}">{_text(entry.sample)}</text>')
+    if entry.kind == "removed":
+        return (f'<rect class="hb-box" x="{_n(x)}" y="{_n(mid - 4.5)}" width="{_n(w)}" '
+                f'height="9" rx="2" fill="{palette["ghost"]}" stroke="{palette["border"]}" '
+                f'stroke-width="{_LINE_W}" stroke-dasharray="{_GHOST_DASH}"/>'
+                f'<path class="hb-strike" d="M{_n(x + 3)} {_n(mid)}H{_n(x + w - 3)}" '
+                f'fill="none" stroke="{palette["ghost-text"]}" stroke-width="{_LINE_W}"/>')
+    if entry.kind == "moved":
+        return (f'<path class="hb-edge hb-edge-moved" d="M{_n(x)} {_n(mid)}H{_n(x + w)}" '
+                f'fill="none" stroke="{palette["accent"]}" stroke-width="{_MARK_W}"/>')
     return ""
 
 
@@ -130,17 +174,26 @@ def _box(box: Box, palette: Mapping[str, str]) -> str:
         classes.append("hb-assistant")
     if box.vacancies:
         classes.append("hb-vacant")
+    if box.change:
+        classes.append(f"hb-{box.change}")
     dashed = ' stroke-dasharray="3 2"' if box.filled <= 0 else ""  # nobody in post yet
     r = 3.0
     x, y, w, h, b = box.x, box.y, box.w, box.h, box.band
     fill = palette["primary-tint" if box.assistant else "background"]
+    outline = f'stroke="{palette["border"]}" stroke-width="{_LINE_W}"{dashed}'
+    band = band_color(palette, box.color_index)
+    if box.change == "removed":  # a ghost: greyed, dashed
+        fill, band = palette["ghost"], palette["border"]
+        outline = (f'stroke="{palette["border"]}" stroke-width="{_LINE_W}" '
+                   f'stroke-dasharray="{_GHOST_DASH}"')
+    elif box.change == "added":
+        outline = f'stroke="{palette["accent"]}" stroke-width="{_MARK_W}"{dashed}'
     parts = [
         f'<g class="{" ".join(classes)}" data-id={quoteattr(box.id)} '
         f"data-department={quoteattr(box.department)}>",
         f'<rect class="hb-box" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
-        f'rx="{r}" fill="{fill}" stroke="{palette["border"]}" '
-        f'stroke-width="{_LINE_W}"{dashed}/>',
-        f'<path class="hb-band" fill="{band_color(palette, box.color_index)}" '
+        f'rx="{r}" fill="{fill}" {outline}/>',
+        f'<path class="hb-band" fill="{band}" '
         f'd="M{_n(x)} {_n(y + b)}V{_n(y + r)}A{r} {r} 0 0 1 {_n(x + r)} {_n(y)}'
         f'H{_n(x + w - r)}A{r} {r} 0 0 1 {_n(x + w)} {_n(y + r)}V{_n(y + b)}Z"/>',
     ]
@@ -154,16 +207,52 @@ def _box(box: Box, palette: Mapping[str, str]) -> str:
         parts.append(
             f'<path class="hb-note-rule" d="M{_n(x1)} {_n(y1)}H{_n(x2)}" fill="none" '
             f'stroke="{palette["dotted"]}" stroke-width="{_LINE_W}" stroke-dasharray="2 1.5"/>')
+    if box.tag:
+        g = box.tag
+        parts.append(
+            f'<rect class="hb-change-frame" x="{_n(g.x)}" y="{_n(g.y)}" width="{_n(g.w)}" '
+            f'height="{_n(g.h)}" rx="1.5" fill="none" stroke="{palette["accent"]}" '
+            f'stroke-width="{_LINE_W}"/>')
+    tones = _CHANGE_TONES.get(box.change, _TONES)
     for t in box.texts:
-        tone = {"hb-title": "foreground", "hb-badge-text": "badge-text", "hb-more": "primary",
-                "hb-note": "dotted"}.get(t.cls, "muted")
+        tone = tones.get(t.cls, "muted")
         weight = ' font-weight="bold"' if t.bold else ""
         anchor = ' text-anchor="middle"' if t.anchor == "middle" else ""
         parts.append(
             f'<text class="{t.cls}" x="{_n(t.x)}" y="{_n(t.y)}" font-size="{_n(t.size)}"'
             f'{weight}{anchor} fill="{palette[tone]}">{_text(t.text)}</text>')
+    parts += [f'<path class="hb-strike" d="M{_n(x1)} {_n(y1)}H{_n(x2)}" fill="none" '
+              f'stroke="{palette["ghost-text"]}" stroke-width="{_LINE_W}"/>'
+              for (x1, y1), (x2, _) in box.strikes]  # over the title it strikes
     parts.append("</g>")
     return "".join(parts)
+
+
+_TONES = {"hb-title": "foreground", "hb-badge-text": "badge-text", "hb-more": "primary",
+          "hb-note": "dotted", "hb-change-tag": "accent"}
+_CHANGE_TONES = {  # a ghost's text greyed; a light "changed" mark in the muted tone
+    "removed": {**_TONES, "hb-title": "ghost-text", "hb-code": "ghost-text",
+                "hb-change-tag": "ghost-text"},
+    "changed": {**_TONES, "hb-change-tag": "muted"},
+}
+
+
+def _change_rules(layout: Layout, palette: Mapping[str, str]) -> list[str]:
+    """Class rules for the change marks a chart draws (none on an ordinary chart): after the
+    general ones, which a browser would otherwise apply over the marks' own colours."""
+    changes = {box.change for box in layout.boxes}
+    rules = []
+    if "removed" in changes:
+        rules += [f".hb-orgchart .hb-removed .hb-box {{ fill: {palette['ghost']}; }}",
+                  f".hb-orgchart .hb-removed .hb-band {{ fill: {palette['border']}; }}",
+                  f".hb-orgchart .hb-removed .hb-title, .hb-orgchart .hb-removed .hb-code, "
+                  f".hb-orgchart .hb-removed .hb-change-tag {{ fill: {palette['ghost-text']}; }}"]
+    if "added" in changes:
+        rules += [f".hb-orgchart .hb-added .hb-box {{ stroke: {palette['accent']}; }}",
+                  f".hb-orgchart .hb-added .hb-change-tag {{ fill: {palette['accent']}; }}"]
+    if "changed" in changes:
+        rules.append(f".hb-orgchart .hb-changed .hb-change-tag {{ fill: {palette['muted']}; }}")
+    return rules
 
 
 def _style_sheet(layout: Layout, lang: str, palette: Mapping[str, str], fonts: str) -> str:
@@ -189,6 +278,7 @@ def _style_sheet(layout: Layout, lang: str, palette: Mapping[str, str], fonts: s
     for index in sorted({box.color_index for box in layout.boxes}):
         rules.append(f".hb-orgchart .hb-dept-{index} .hb-band "
                      f"{{ fill: var(--hb-dept-{index}, {band_color(palette, index)}); }}")
+    rules += _change_rules(layout, palette)
     sheet = "@supports (color: var(--hb)) {\n" + "\n".join(rules) + "\n}"
     return f"<style>{escape(sheet)}</style>"
 

@@ -29,6 +29,9 @@ COLORS = {
     "secondary": "#c2410c",  # vacancy badge
     "badge-text": "#ffffff",  # its number
     "dotted": "#7a4f9a",  # dotted-line reporting
+    "accent": "#b83d0b",  # a new position's outline and tag, a new reporting line
+    "ghost": "#efefef",  # a removed position's box fill
+    "ghost-text": "#5b6670",  # its text
 }
 
 
