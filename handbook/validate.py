@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,7 @@ def _load(path: Path) -> LoadedFile:
         stat = path.stat()
     except OSError:
         return load_yaml(path)
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    key = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size)  # resolve() costs syscalls
     cached = _LOADED.get(key)
     if cached is None:
         if len(_LOADED) >= _LOADED_LIMIT:
