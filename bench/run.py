@@ -8,6 +8,8 @@ tree together, sampled every 20 ms with psutil):
   TOC page numbers' LibreOffice pass) | --each-role
   bare WeasyPrint on the exact HTML handbook writes  (HTML(filename=…).write_pdf(…))
   pandoc converting the same HTML to DOCX
+  handbook check, and handbook diff against a copy with one duty and one title edited
+  the live preview's start-up and its rebuild after each of those edits (bench/preview.py)
 
 It prints the ratios (project ÷ peer), how many cores --each-role kept busy (CPU seconds of
 the whole tree ÷ wall seconds), the growth between the two largest sizes and the targets
@@ -32,6 +34,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
+from preview import edited_copy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "bench"
@@ -100,7 +103,21 @@ def run_size(positions: int) -> dict:
                                         ROOT)
     result["each_role"] = measure([*HANDBOOK, "build", str(content), "--each-role", "-f", "pdf",
                                    "-o", str(out / "each")], ROOT)
+    result["check"] = measure([*HANDBOOK, "check", str(content)], ROOT)
+    edited = edited_copy(content, OUT / "content" / f"{name}-edited")
+    result["diff"] = measure([*HANDBOOK, "diff", str(content), str(edited)], ROOT)
+    result["preview"] = _preview(content)
     return result
+
+
+def _preview(content: Path) -> dict:
+    """``serve``'s start-up and rebuild after a duty edit and a title edit (bench/preview.py,
+    in a fresh process; the Preview object, no browser)."""
+    done = subprocess.run([sys.executable, str(Path(__file__).parent / "preview.py"),
+                           str(content)], cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"failed: preview of {content}\n{done.stderr}")
+    return json.loads(done.stdout)
 
 
 def ratios(result: dict) -> dict:
@@ -162,6 +179,13 @@ def _print_table(report: dict) -> None:
               f"{r['each_role_cores']:>10} {result['docx_page_numbers']['seconds']:>10}")
     if "growth" in report:
         print(f"growth {report['growth']['positions']}: {report['growth']['pdf_time']}×")
+    print(f"\n{'positions':>9} {'check s':>8} {'diff s':>7} {'serve start':>11} "
+          f"{'duty edit':>9} {'title edit':>10}")
+    for result in report["results"]:
+        shown = result["preview"]
+        print(f"{result['positions']:>9} {result['check']['seconds']:>8} "
+              f"{result['diff']['seconds']:>7} {shown['start']['seconds']:>11} "
+              f"{shown['duty_edit']['seconds']:>9} {shown['title_edit']['seconds']:>10}")
     _print_targets(report)
 
 
@@ -178,6 +202,14 @@ def _print_targets(report: dict) -> None:
         checks.append(("DOCX time ÷ pandoc ≤ 0.5", r["docx_time"] <= 0.5))
     if "growth" in report:
         checks.append(("time growth ≤ 4.4×", report["growth"]["pdf_time"] <= 4.4))
+    largest = report["results"][-1]
+    if largest["positions"] >= 800:
+        checks.append(("diff of two versions < 2 s", largest["diff"]["seconds"] < 2))
+    if largest["positions"] >= 2000:
+        shown = largest["preview"]
+        checks += [("serve start-up ≤ 5 s", shown["start"]["seconds"] <= 5),
+                   ("serve: any single edit shown ≤ 1 s",
+                    max(shown["duty_edit"]["seconds"], shown["title_edit"]["seconds"]) <= 1)]
     print(f"\ntargets at {report['results'][-1]['positions']} positions:")
     for label, met in checks:
         print(f"  {'met ' if met else 'MISSED'}  {label}")

@@ -20,13 +20,12 @@ from .errors import Problem, UsageError, did_you_mean
 from .jobdesc import job_description
 from .locales import parse_tag
 from .model import Handbook
-from .output import Staging
+from .output import FORMATS, Staging
 from .style import Style, default_style, with_page
 from .validate import load_handbook
 
 __all__ = ["FORMATS", "BuildRequest", "BuildResult", "build", "build_document"]
 
-FORMATS = ("html", "pdf", "docx")
 Progress = Callable[[str, int, int], None]
 
 

@@ -18,18 +18,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, BuildRequest
-from .build import build as run_build
 from .errors import ContentError, HandbookError, Problem, UsageError, sort_problems
-from .export import export_xlsx
-from .importer import import_spreadsheet
 from .locales import LANGUAGE_TAGS, parse_tag, system_tag
-from .progress import BuildProgress
-from .review import stale_problems, stale_roles
-from .review import today as review_today
-from .scaffold import init_handbook
-from .schema import SCHEMA_FILES, schema_json
-from .validate import check_handbook, load_handbook
+from .output import FORMATS
+from .schema import SCHEMA_FILES
+
+# Each command imports the stages it runs when it runs: pydantic, Jinja, the org-chart
+# planner and the writers together take most of a second to import, which `--help`, `check`
+# and `diff` should not wait for.
 
 __all__ = ["main"]
 
@@ -74,6 +70,10 @@ def check(directory: Path, output_format: str, today) -> None:
 
     Exits 0 when it is valid (warnings allowed), 1 when it has errors.
     """
+    from .review import stale_problems
+    from .review import today as review_today
+    from .validate import check_handbook
+
     handbook, problems = check_handbook(directory)
     if handbook is not None:
         problems += stale_problems(handbook, review_today(today and today.date()))
@@ -120,6 +120,10 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
           templates: Path | None, reference_docx: Path | None, single_pass: bool,
           no_page_numbers: bool, quiet: bool, verbose: bool) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
+    from .build import BuildRequest
+    from .build import build as run_build
+    from .progress import BuildProgress
+
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
@@ -166,6 +170,7 @@ def diff_command(old: str, new: Path, output_format: str, exit_code: bool) -> No
     from .diff import compare
     from .diffview import render_html, render_json, render_text, summary
     from .gitsource import handbook_at
+    from .validate import load_handbook
 
     if not (new / "handbook.yml").is_file():
         raise UsageError(f"{new}: not a handbook (no handbook.yml in it)")
@@ -194,6 +199,10 @@ def diff_command(old: str, new: Path, output_format: str, exit_code: bool) -> No
               help="The date reviews are due against (default: SOURCE_DATE_EPOCH or today).")
 def report(directory: Path, stale: bool, today) -> None:
     """Reports on the handbook in DIRECTORY: --stale lists positions past their review."""
+    from .review import stale_roles
+    from .review import today as review_today
+    from .validate import load_handbook
+
     handbook, _ = load_handbook(directory)
     if handbook.review_every is None:
         click.echo(f"{directory}: no `review_every` in handbook.yml, so no review is due",
@@ -236,6 +245,8 @@ def _size(size: int) -> str:
               help="Language of the examples editors show.")
 def schema(kind: str | None, out_dir: Path | None, lang: str) -> None:
     """Print the JSON Schema of the content files (for editors such as VS Code)."""
+    from .schema import schema_json
+
     labels = parse_tag(lang).labels
     if out_dir is None:
         click.echo(schema_json(kind, labels))
@@ -254,6 +265,8 @@ def schema(kind: str | None, out_dir: Path | None, lang: str) -> None:
                    "else the system locale's.")
 def init(directory: Path, lang: str | None) -> None:
     """Create a small, valid handbook in DIRECTORY to start from."""
+    from .scaffold import init_handbook
+
     if lang is None:
         lang = _starter_language()
     written = init_handbook(directory, lang)
@@ -295,6 +308,8 @@ def import_command(source: Path, directory: Path, organization: str | None, upda
     岗位编号/code, 直接上级/reports_to (a title or a code), 编制/headcount, 在岗/filled,
     职级/grade, 工作地点/location, 主要职责/duties, 任职要求/requirements.
     """
+    from .importer import import_spreadsheet
+
     if prune and not update:
         raise click.UsageError("--prune goes with --update")
     result = import_spreadsheet(source, directory, organization=organization, update=update,
@@ -328,6 +343,9 @@ def _report_sync(directory: Path, sync) -> None:
 def export_command(directory: Path, xlsx: Path) -> None:
     """Export the whole handbook to an Excel workbook (a sheet per concern) that HR can edit
     and `handbook import --update` merges back."""
+    from .export import export_xlsx
+    from .validate import load_handbook
+
     handbook, _ = load_handbook(directory)
     export_xlsx(handbook, xlsx)
     click.echo(f"wrote {xlsx} ({_plural(len(handbook.roles), 'position')}, "
@@ -343,6 +361,7 @@ def export_command(directory: Path, xlsx: Path) -> None:
 @click.option("--brand", type=click.Path(file_okay=False, path_type=Path), help="A brand.")
 def serve(directory: Path, port: int, host: str, lang: str | None, brand: Path | None) -> None:
     """Live preview of the handbook, rebuilt and reloaded on every save."""
+    from .build import BuildRequest
     from .serve import PreviewServer
 
     if not (directory / "handbook.yml").is_file():

@@ -209,8 +209,11 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     order = _print_order(roles)
     reports = _direct_reports(roles, order)
     columns = _columns(list(roles.values()))
-    sections = {rid: _role_section(roles[rid], refs, reports[rid], handbook, convert, labels,
-                                   columns) for rid in order}
+    names = {d.id: d.name for d in handbook.departments}
+    sections = {rid: _reused_section(roles[rid], refs, reports[rid], handbook, convert, labels,
+                                     columns, (source.labels, lang,
+                                               names.get(roles[rid].department)))
+                for rid in order}
     departments = _departments(handbook, order, roles, sections, refs, convert)
     _add_total_rows(departments, labels)
     palette = palette_for(style, [d.id for d in departments])
@@ -320,6 +323,34 @@ def _direct_reports(roles: dict[str, Role], order: list[str]) -> dict[str, list[
     return reports
 
 
+# The last resolve's RoleSection of each role id, with what it was made from.
+_LAST_SECTIONS: dict[str, tuple[Role, Labels, tuple, RoleSection]] = {}
+
+
+def _reused_section(role: Role, refs: dict[str, RoleRef], reports: list[str],
+                    handbook: Handbook, convert, labels: Labels, columns: Columns,
+                    context: tuple) -> RoleSection:
+    """``_role_section``, or the very section of the last resolve when made from the same.
+
+    ``serve`` resolves the whole handbook on every save, and validation hands back the same
+    Role for an unchanged file: its section is then the same object, whose HTML the page
+    cache knows without reading it again. The key holds every other input: the titles it
+    links to, the shared columns, the labels and ``context`` (the languages converted
+    between and the department's name).
+    """
+    key = (refs[role.id], refs.get(role.reports_to) if role.reports_to else None,
+           tuple(refs.get(t) for t in role.dotted_line_to), tuple(refs[r] for r in reports),
+           columns, context)
+    known = _LAST_SECTIONS.get(role.id)
+    if known is not None and known[0] is role and known[1] is labels and known[2] == key:
+        return known[3]
+    section = _role_section(role, refs, reports, handbook, convert, labels, columns)
+    if len(_LAST_SECTIONS) > 20_000:
+        _LAST_SECTIONS.clear()
+    _LAST_SECTIONS[role.id] = (role, labels, key, section)
+    return section
+
+
 def _role_section(role: Role, refs: dict[str, RoleRef], reports: list[str], handbook: Handbook,
                   convert, labels: Labels, columns: Columns) -> RoleSection:
     department = next((d for d in handbook.departments if d.id == role.department), None)
@@ -391,8 +422,12 @@ def _departments(handbook: Handbook, order: list[str], roles: dict[str, Role],
         children.setdefault(parent, []).append(department)
     result: list[DepartmentSection] = []
 
+    members_of: dict[str, list[RoleSection]] = {}
+    for rid in order:
+        members_of.setdefault(roles[rid].department, []).append(sections[rid])
+
     def add(department, parent: str | None, label: str, depth: int) -> None:
-        members = [sections[rid] for rid in order if roles[rid].department == department.id]
+        members = members_of.get(department.id, [])
         result.append(DepartmentSection(
             id=department.id, name=convert(department.name), number=label, depth=depth,
             parent_id=parent, head=refs.get(department.head) if department.head else None,

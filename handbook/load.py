@@ -141,6 +141,10 @@ def load_yaml(path: Path) -> LoadedFile:
         )
         return loaded
     try:
+        return _load_in_one_pass(loaded, text)
+    except _Fallback:
+        pass
+    try:
         node = _compose(text)
     except _Refused as exc:
         line, col = _mark(exc.mark)
@@ -161,6 +165,105 @@ def load_yaml(path: Path) -> LoadedFile:
         loaded.problems.append(_error(path, line, col, exc.message))
         loaded.data = None
     return loaded
+
+
+class _Fallback(Exception):
+    """The one-pass loader met what only the node pass handles: an anchor, alias, merge key,
+    tag, duplicate key, a key that is not text, deep or huge nesting, or a syntax error."""
+
+
+_NO_KEY = object()
+
+
+def _load_in_one_pass(loaded: LoadedFile, text: str) -> LoadedFile:
+    """Data and positions from one walk over libyaml's events, for the usual file.
+
+    Hand-written content rarely has anchors, tags or mistakes, and then composing a node
+    graph, screening it and walking it again (three passes) only repeats this one. Anything
+    unusual raises ``_Fallback`` before ``loaded`` is touched, and the node pass, which
+    knows every refusal and its exact message, loads the file instead.
+    """
+    result = LoadedFile(loaded.path, problems=list(loaded.problems))
+    builder = _Builder(result, text)
+    values, keys = result.values, result.keys
+    stack: list[list] = []  # [container, its path, the key waiting for its value]
+    root, count = _NO_KEY, 0
+    parser = _Loader(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
+                break
+            if kind in _COLLECTION_END:
+                stack.pop()
+                continue
+            if kind not in _NODE_START:
+                if kind is yaml.DocumentStartEvent and root is not _NO_KEY:
+                    raise _Fallback  # a second document
+                if kind is yaml.AliasEvent:
+                    raise _Fallback
+                continue
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _Fallback
+            count += 1
+            mark = event.start_mark
+            if not stack:
+                path = ()
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is dict:
+                    if frame[2] is _NO_KEY:
+                        frame[2] = _event_key(builder, event, container)
+                        keys[frame[1] + (frame[2],)] = (mark.line + 1, mark.column + 1)
+                        continue
+                    path = frame[1] + (frame[2],)
+                else:
+                    path = frame[1] + (len(container),)
+            values[path] = (mark.line + 1, mark.column + 1)
+            if kind is yaml.ScalarEvent:
+                value = builder.scalar(event)
+                if type(value) is str and not event.style:
+                    builder.check_cut_by_comment(event.end_mark, value)
+            else:
+                value = {} if kind is yaml.MappingStartEvent else []
+            if not stack:
+                root = value
+            elif type(container) is dict:
+                container[frame[2]] = value
+                frame[2] = _NO_KEY
+            else:
+                container.append(value)
+            if kind is not yaml.ScalarEvent:
+                stack.append([value, path, _NO_KEY])
+                if len(stack) > MAX_DEPTH or count > MAX_EXPANDED_NODES:
+                    raise _Fallback
+    except yaml.YAMLError:
+        raise _Fallback from None
+    finally:
+        parser.dispose()
+    if root is _NO_KEY:
+        raise _Fallback  # only comments: the node pass says so
+    result.data = root
+    return result
+
+
+_NODE_START = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _event_key(builder: _Builder, event, mapping: dict) -> Any:
+    """The key a scalar event gives, as ``_Builder._put`` reads it; anything else falls back."""
+    if type(event) is not yaml.ScalarEvent:
+        raise _Fallback
+    key = builder.scalar(event)
+    if key is _MERGE:
+        raise _Fallback
+    key = key.raw if isinstance(key, (RawInt, RawFloat)) else key
+    if not isinstance(key, str):
+        key = event.value
+    if key in mapping:
+        raise _Fallback
+    return key
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -252,6 +355,8 @@ def _find_control_character(text: str) -> tuple[int, int, str] | None:
 
 
 def _find_tab_indent(text: str) -> tuple[int, int] | None:
+    if "\t" not in text:  # the usual file: no line to look at
+        return None
     for number, line in enumerate(text.splitlines(), 1):
         indent = re.match(r"[ \t]*", line).group()
         if "\t" in indent and line.strip() and not line.lstrip(" \t").startswith("#"):
@@ -260,6 +365,16 @@ def _find_tab_indent(text: str) -> tuple[int, int] | None:
 
 
 # --- building data with positions --------------------------------------------------------
+
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_MERGE = object()
+# The first characters of a plain scalar that may make it other than text (PyYAML's
+# implicit resolvers are looked up by the first character).
+_RESOLVED_FIRST = frozenset(key for key in yaml.SafeLoader.yaml_implicit_resolvers if key)
+# Plain scalars that resolved to text: keys repeat in every file.
+_PLAIN_TEXT: set[str] = set()
 
 
 class _Builder:
@@ -308,15 +423,34 @@ class _Builder:
             return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
         value = self._scalar(node)
         if isinstance(value, str) and not node.style:
-            self._check_cut_by_comment(node, value)
+            self.check_cut_by_comment(node.end_mark, value)
         return value
 
-    def _check_cut_by_comment(self, node: yaml.ScalarNode, value: str) -> None:
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        """A scalar event's value, resolved as the composer would resolve its node; a text
+        (the usual value) without building the node; ``_MERGE`` for the key ``<<``."""
+        value = event.value
+        if not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+            return value  # quoted, or plain that no implicit resolver looks at: text
+        if value in _PLAIN_TEXT:  # a key such as `title`, resolved before
+            return value
+        tag = self._scalars.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag == _STR:
+            if len(_PLAIN_TEXT) < 4096:
+                _PLAIN_TEXT.add(value)
+            return value
+        if tag == _MERGE_TAG:
+            return _MERGE
+        return self._scalar(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                            event.style))
+
+    def check_cut_by_comment(self, end: yaml.Mark, value: str) -> None:
         """``text: Win the #1 spot`` is the text "Win the": `` #`` starts a comment."""
-        end = node.end_mark
         if end.line >= len(self.lines):
             return
         rest = self.lines[end.line][end.column:]
+        if not rest.startswith(" #"):
+            return
         match = re.match(r" #(\S.*)$", rest)
         if match:
             cut = "#" + match.group(1).rstrip()

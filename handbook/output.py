@@ -11,7 +11,9 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["Staging"]
+__all__ = ["FORMATS", "Staging"]
+
+FORMATS = ("html", "pdf", "docx")  # here, not in build, so the CLI's help imports no stage
 
 
 class Staging:

@@ -204,17 +204,16 @@ def _check_sum(role: Role, key: str, values: list[float | None], what: str, fiel
     given = [v for v in values if v is not None]
     if not given:
         return
-    where = role.where(key, at_key=True)
     if len(given) < len(values):
         problems.append(Problem(
-            where, "warning",
+            role.where(key, at_key=True), "warning",
             f"only {len(given)} of {len(values)} {what} entries give a `{field}`; "
             f"give every entry a {field} or none"))
         return
     total = sum(given)
     if abs(total - 100) > _TOLERANCE:
-        problems.append(Problem(
-            where, "error", f"{what} {field}s add up to {_number(total)}%, not 100%"))
+        problems.append(Problem(role.where(key, at_key=True), "error",
+                                f"{what} {field}s add up to {_number(total)}%, not 100%"))
 
 
 def _number(value: float) -> str:

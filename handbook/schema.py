@@ -15,25 +15,24 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel
 
 from .convert import converter
-from .model import Handbook, Role
 
 __all__ = ["SCHEMA_FILES", "schema_for", "schema_json"]
 
 Kind = Literal["handbook", "role"]
 SCHEMA_FILES: dict[str, str] = {"handbook": "handbook.schema.json", "role": "role.schema.json"}
-_MODELS: dict[str, type[BaseModel]] = {"handbook": Handbook, "role": Role}
+_KINDS = ("handbook", "role")
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def schema_for(kind: Kind, lang: str = "zh-Hans") -> dict:
     """The JSON Schema of one file kind: ``handbook`` (handbook.yml) or ``role``, its
     examples in ``lang`` (a labels language: zh-Hans, zh-Hant or en)."""
-    schema = _MODELS[kind].model_json_schema(mode="validation")
+    model = _model(kind)
+    schema = model.model_json_schema(mode="validation")
     if lang == "en":
-        _english(schema, _MODELS[kind].__name__)
+        _english(schema, model.__name__)
         for name, definition in schema.get("$defs", {}).items():
             _english(definition, name)
     schema = {"$schema": _DRAFT, **schema}
@@ -41,6 +40,13 @@ def schema_for(kind: Kind, lang: str = "zh-Hans") -> dict:
         traditional, _ = converter("zh-Hans", "zh-Hant")
         schema = json.loads(traditional(json.dumps(schema, ensure_ascii=False)))
     return schema
+
+
+def _model(kind: Kind):
+    """The model of a file kind, imported on use: the CLI reads SCHEMA_FILES for its help."""
+    from .model import Handbook, Role
+
+    return {"handbook": Handbook, "role": Role}[kind]
 
 
 def _english(node, model: str) -> None:
@@ -73,10 +79,10 @@ def schema_json(kind: Kind | None = None, lang: str = "zh-Hans") -> str:
     combined = {
         "$schema": _DRAFT,
         "title": "handbook content (handbook.yml or roles/<id>.yml)",
-        "anyOf": [{"$ref": f"#/$defs/{name}"} for name in _MODELS],
+        "anyOf": [{"$ref": f"#/$defs/{name}"} for name in _KINDS],
         "$defs": {},
     }
-    for name in _MODELS:
+    for name in _KINDS:
         schema = schema_for(name, lang)
         schema.pop("$schema")
         combined["$defs"].update(schema.pop("$defs", {}))

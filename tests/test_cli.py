@@ -49,7 +49,7 @@ def test_internal_error_is_one_line(monkeypatch, handbook_dir, capsys):
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("handbook.cli.check_handbook", broken)
+    monkeypatch.setattr("handbook.validate.check_handbook", broken)
     assert main(["check", "hb"]) == 70
     err = capsys.readouterr().err
     assert err.count("\n") == 1

@@ -139,3 +139,93 @@ def test_yaml_value_key_is_plain_text(tmp_path):
     path.write_text("title: =\nother: =\n", encoding="utf-8")
     loaded = load_yaml(path)
     assert loaded.problems == [] and loaded.data == {"title": "=", "other": "="}
+
+
+def _both_passes(path, monkeypatch):
+    """The file loaded by the one-pass loader and by the node pass it falls back to."""
+    from handbook import load
+
+    fast = load_yaml(path)
+    with monkeypatch.context() as patched:
+        def refuse(loaded, text):
+            raise load._Fallback
+
+        patched.setattr(load, "_load_in_one_pass", refuse)
+        slow = load_yaml(path)
+    return fast, slow
+
+
+def _typed(value):
+    """The value with every scalar's type and written form, so 2.10 ≠ 2.1 and 1 ≠ True."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return type(value).__name__, value, getattr(value, "raw", None)
+
+
+TRICKY = """\
+title: Win the #1 spot
+code: 007
+version: 2.10
+on: yes
+empty:
+nothing: ~
+date: 2026-03-01
+"quoted": '1.0'
+1: one
+2.5: two and a half
+true: a bool key
+list: [1, "a", {b: c}]
+equals: =
+text: 留住 #1 的位置
+block: |
+  two
+  lines
+"""
+
+
+def test_one_pass_loader_matches_the_node_pass(tmp_path, monkeypatch):
+    """The fast path is only a shortcut: on every example file and on scalars of every kind
+    it gives the node pass's data, types, positions and warnings."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "content").rglob("*.yml")) + sorted((root / "tests").rglob("*.yml"))
+    tricky = tmp_path / "tricky.yml"
+    tricky.write_text(TRICKY, encoding="utf-8")
+    assert len(files) > 20
+    for path in [tricky, *files]:
+        fast, slow = _both_passes(path, monkeypatch)
+        assert _typed(fast.data) == _typed(slow.data), path
+        assert (fast.values, fast.keys, fast.problems) == (slow.values, slow.keys,
+                                                           slow.problems), path
+    fast, _ = _both_passes(tricky, monkeypatch)
+    assert [str(p.location) for p in fast.problems] == [f"{tricky}:1:16", f"{tricky}:14:10"]
+    assert fast.at(("list", 2, "b")).line == 12
+
+
+def test_unusual_files_take_the_node_pass(tmp_path, monkeypatch):
+    """Anchors, tags, duplicate keys and syntax errors are left to the node pass, which
+    reports them; the one pass never returns for them."""
+    from handbook import load
+
+    calls = []
+    original = load._load_in_one_pass
+
+    def spy(loaded, text):
+        try:
+            return original(loaded, text)
+        except load._Fallback:
+            calls.append(text)
+            raise
+
+    monkeypatch.setattr(load, "_load_in_one_pass", spy)
+    cases = {"anchor": "a: &x 1\nb: *x\n", "tag": "a: !!str 1\n", "dup": "a: 1\na: 2\n",
+             "syntax": "a: [1\n", "merge": "base: &b {x: 1}\nc:\n  <<: *b\n",
+             "comments": "# only\n", "key": "? [a]\n: 1\n"}
+    for name, text in cases.items():
+        path = tmp_path / f"{name}.yml"
+        path.write_text(text, encoding="utf-8")
+        load_yaml(path)
+    assert calls == list(cases.values())

@@ -108,6 +108,7 @@ class PageCache:
         self._stamp: bytes | None = None
         self._shapes: dict[tuple[str, ...], None] = {}
         self._pages: dict[tuple, str] = {}
+        self._records: dict[int, tuple[object, bytes | None]] = {}
 
     def render(self, template: jinja2.Template, variables: dict, *, stamp: bytes,
                vouched: dict[str, object]) -> str:
@@ -118,7 +119,7 @@ class PageCache:
         while the stamp holds (the macros, the Markdown renderer), by a fingerprint.
         """
         if stamp != self._stamp:
-            self._stamp, self._shapes, self._pages = stamp, {}, {}
+            self._stamp, self._shapes, self._pages, self._records = stamp, {}, {}, {}
         self.rendered = self.reused = 0
         render = _Render(self, template.environment, variables, vouched)
         context = template.new_context(variables)
@@ -128,6 +129,7 @@ class PageCache:
         except Exception:
             template.environment.handle_exception()
         self._pages = render.pages  # only what this render used: memory stays bounded
+        self._records = render.records
         self._shapes = {names: None for names, _ in render.pages}
         return page
 
@@ -144,6 +146,10 @@ class _Render:
         self._fixed.update((id(variables[name]), ("vouched", name, fingerprint))
                            for name, fingerprint in vouched.items())
         self._prints: dict[int, tuple[object, bytes | None]] = {}
+        # Prints of records (see _RECORDS; none is changed once made) from the last render:
+        # resolve hands back the very RoleSection of an unchanged position.
+        self.records: dict[int, tuple[object, bytes | None]] = {}
+        self._last_records = cache._records
 
     def block(self, original: Callable[[Context], Iterator[str]], context: Context):
         """The block's HTML: the last render's when its inputs are equal, else rendered."""
@@ -201,11 +207,15 @@ class _Render:
             return fixed
         known = self._prints.get(id(value))
         if known is None or known[0] is not value:
-            try:
-                known = value, _digest(self._parts(kind, value))
-            except _Unknown:
-                known = value, None
+            known = self._last_records.get(id(value)) if kind in _RECORDS else None
+            if known is None or known[0] is not value:
+                try:
+                    known = value, _digest(self._parts(kind, value))
+                except _Unknown:
+                    known = value, None
             self._prints[id(value)] = known  # the value is kept: its id stays its own
+            if kind in _RECORDS:
+                self.records[id(value)] = known
         if known[1] is None:
             raise _Unknown(kind)
         return known[1]
