@@ -75,6 +75,21 @@ def test_landmarks_and_a_skip_link_to_the_main_content(name):
     assert focusable[0].text_content().strip()
 
 
+
+@pytest.mark.parametrize("name", ["acme-en", "startup-team"])
+def test_a_job_description_has_one_h1_a_banner_a_main_and_a_skip_link(name):
+    from handbook.jobdesc import job_description
+
+    example = next(p for p in EXAMPLES if p.name == name)
+    document = document_for(example)
+    role = document.roles[-1]
+    page = render_html(job_description(document, role.ref.id), root=example)
+    body = lxml_html.document_fromstring(page).find("body")
+    _assert_outline(_levels(body))
+    assert [h.text_content() for h in body.iter("h1")] == [role.ref.title]
+    assert [e.tag for e in body if e.tag in ("header", "main")] == ["header", "main"]
+    assert body.find("a").get("class") == "skip-link" and body.find("main").get("id") == "main"
+
 def test_markdown_headings_nest_under_their_section_without_skipping(handbook_dir):
     handbook_dir.edit("handbook.yml", "  This handbook describes the operations team",
                       "  #### How to read it\n\n  ## Layout\n\n  ###### Details\n\n"
