@@ -202,12 +202,18 @@ def palette_for(style: Style, department_ids: list[str]) -> Palette:
     ground = style.background
     tint = mix(style.primary, ground, 0.08)
 
+    grounds = {ground: "the background", tint: "the primary tint (table headers, totals)"}
+
     def text(name: str, colour: str, on: str = ground, ratio: float = AA) -> str:
+        """``colour`` readable as text on ``on`` and on the background; a notice naming the
+        pair that fell short (the worse one) when a brand's colour had to change."""
         fixed = readable(readable(colour, on, ratio), ground, ratio)
         if fixed != colour and style.brand_name and fixed not in known:
             known.add(fixed)
-            notices.append(f"brand colour {name} {colour} on {on} has contrast "
-                           f"{contrast(colour, on):.2f}:1, below {ratio}:1: text uses {fixed}")
+            worst = min((on, ground), key=lambda g: contrast(colour, g))
+            notices.append(f"brand colour {name} {colour} as text on {grounds[worst]} "
+                           f"{worst} has contrast {contrast(colour, worst):.2f}:1, below "
+                           f"{ratio}:1 (WCAG AA): text uses {fixed}")
         return fixed
 
     primary = text("primary", style.primary, tint)
@@ -218,14 +224,14 @@ def palette_for(style: Style, department_ids: list[str]) -> Palette:
             badge = readable(badge, ground)
             badge_text = ground
         if style.brand_name:
-            notices.append(f"brand colour secondary {style.secondary} with text {ground} has "
-                           f"contrast {contrast(ground, style.secondary):.2f}:1, below {AA}:1: "
-                           f"badges are {badge} with text {badge_text}")
+            notices.append(f"brand colour secondary {style.secondary} as a badge behind text "
+                           f"{ground} has contrast {contrast(ground, style.secondary):.2f}:1, "
+                           f"below {AA}:1 (WCAG AA): badges are {badge} with text {badge_text}")
     bands = [readable(band, ground, AA_LARGE) for band in style.bands] or [primary]
     return Palette(
         primary=primary,
         secondary=style.secondary,
-        secondary_text=text("secondary", style.secondary),
+        secondary_text=text("secondary", style.secondary, tint),  # vacancies in totals
         foreground=text("foreground", style.foreground, tint),
         background=ground,
         muted=text("muted", style.muted, tint),

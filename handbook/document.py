@@ -137,11 +137,9 @@ class Document:
 
     @property
     def language_tag(self) -> str:
-        """The output's language for browsers, screen readers and office suites: English
-        with the region its locale names (en-GB), otherwise the labels' language."""
-        if self.lang == "en" and "-" in self.locale.tag:
-            return self.locale.tag
-        return self.lang
+        """The output's language for browsers, screen readers and office suites: the labels'
+        language with the region its locale names (en-GB, zh-Hant-HK; see Locale)."""
+        return self.locale.output_tag
 
     @property
     def roles(self) -> list[RoleSection]:

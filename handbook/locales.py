@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["LANGUAGE_TAGS", "Locale", "format_date", "infer_locale",
-           "inference_notice", "parse_tag", "system_tag"]
+           "inference_notice", "office_tag", "parse_tag", "system_tag"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,18 @@ class Locale:
     def name(self) -> str:
         """The language's English name, for notices: "Traditional Chinese"."""
         return _NAMES[self.labels]
+
+    @property
+    def region(self) -> str | None:
+        """The region the tag names ("GB" for en-GB, "HK" for zh-HK), None for en, zh-Hant."""
+        last = self.tag.rpartition("-")[2]
+        return last if len(last) == 2 and last.isupper() else None
+
+    @property
+    def output_tag(self) -> str:
+        """The tag the outputs carry (HTML ``lang``, PDF ``/Lang``): the labels' language with
+        the region the tag names, "en-GB", "zh-Hant-HK", "zh-Hans-CN"; "zh-Hant" alone."""
+        return f"{self.labels}-{self.region}" if self.region else self.labels
 
 
 # Plain `en` is en-US, as CLDR's likely subtags have it; `zh-Hant` is Taiwan's.
@@ -75,6 +87,18 @@ def _suggestion(key: str) -> str:
         return f"; did you mean `{nearest}`?"
     close = difflib.get_close_matches(key, list(_BY_KEY), n=1, cutoff=0.6)
     return f"; did you mean `{_BY_KEY[close[0]].tag}`?" if close else ""
+
+
+def office_tag(tag: str) -> str:
+    """An output tag as Word writes languages (``w:lang``, core properties): language and
+    region only, the region the likely one where the tag names none (zh-Hant is zh-TW,
+    zh-Hans zh-CN, en en-US), so zh-Hant-HK stays zh-HK. The one table is ``_LOCALES``."""
+    language, *rest = tag.split("-")
+    region = next((part for part in rest if len(part) == 2 and part.isupper()), None)
+    if region is None:
+        locale = _BY_KEY.get(tag.lower())
+        region = locale.cldr.rpartition("_")[2] if locale else None
+    return f"{language}-{region}" if region else tag
 
 
 def format_date(date: dt.date, locale: Locale) -> str:

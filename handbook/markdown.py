@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["Markdown", "parse_markdown", "safe_link"]
+__all__ = ["Markdown", "heading_levels", "parse_markdown", "safe_link"]
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
@@ -59,6 +59,25 @@ class Markdown:
     def html(self) -> str:
         """HTML for the HTML writer; raw HTML in the source is shown as text, never run."""
         return _MD.renderer.render(self.tokens, _MD.options, {}).strip()
+
+
+def heading_levels(tokens: list[Token], top: int) -> dict[int, int]:
+    """The level each heading of a field takes (by the index of its open and close token)
+    when its first heading is ``h<top>``: nested as the source nests them, never skipping a
+    level ("# A / ### B / ## C" is top, top+1, top+1), never deeper than h6. An outline
+    with a skipped level is what a screen reader's heading list would stumble on."""
+    levels: dict[int, int] = {}
+    open_levels: list[int] = []  # the source levels of the headings still open
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            source = int(token.tag[1:])
+            while open_levels and open_levels[-1] >= source:
+                open_levels.pop()
+            open_levels.append(source)
+            levels[index] = min(6, top + len(open_levels) - 1)
+        elif token.type == "heading_close":
+            levels[index] = levels[max(levels)]
+    return levels
 
 
 def _wide(char: str) -> bool:

@@ -21,15 +21,15 @@ from docx.oxml.parser import parse_xml
 from docx.parts.numbering import NumberingPart
 
 from ...colour import Palette
+from ...locales import office_tag
 from ...style import Style
 from . import oxml as x
 from .reference import HEADING_STYLES, PALETTE, TINT
 
-__all__ = ["LANGUAGE_TAGS", "STYLES_USED", "apply_style", "builtin_reference",
+__all__ = ["STYLES_USED", "apply_style", "builtin_reference",
            "numbering_root", "open_reference", "tint"]
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-LANGUAGE_TAGS = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en-US"}
 # Font table charsets: Word substitutes a missing face by script (GB2312, Big5).
 _CHARSET = {"zh-Hant": ("88", "Microsoft JhengHei")}
 _DEFAULT_CHARSET = ("86", "Microsoft YaHei")
@@ -55,10 +55,10 @@ def open_reference(style: Style, root: Path | None) -> tuple[docx.document.Docum
     return docx.Document(str(path)), False
 
 
-def east_asian_tag(lang: str) -> str | None:
-    """The East Asian language of the text: Traditional for zh-Hant, Simplified for zh-Hans,
-    none for an English book (Word would otherwise treat it as Chinese text)."""
-    return {"zh-Hant": "zh-TW", "zh-Hans": "zh-CN"}.get(lang)
+def east_asian_tag(lang: str, tag: str | None = None) -> str | None:
+    """The East Asian language of the text, with the region of its output tag (zh-HK,
+    zh-TW, zh-CN); none for an English book (Word would otherwise treat it as Chinese)."""
+    return office_tag(tag or lang) if lang in ("zh-Hans", "zh-Hant") else None
 
 
 def apply_style(word, style: Style, lang: str, own: bool,
@@ -92,8 +92,8 @@ def apply_style(word, style: Style, lang: str, own: bool,
         builtin = docx.Document(str(builtin_reference())).styles.element
         x.merge_missing_styles(styles, builtin, STYLES_USED)
         _drop_styles_with_effects(word.part)
-    east_asian = east_asian_tag(lang)
-    latin = LANGUAGE_TAGS.get(tag or lang, tag or "en-US")  # the Latin text's: en-GB, en-US
+    east_asian = east_asian_tag(lang, tag)
+    latin = office_tag(tag or lang)  # the Latin text's: en-GB, en-US, zh-HK
     x.set_language(styles, latin, east_asian)
     x.tune_settings(word.settings.element, latin, east_asian)
     charset, alternative = _CHARSET.get(lang, _DEFAULT_CHARSET)

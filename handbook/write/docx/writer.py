@@ -27,13 +27,14 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...document import DepartmentSection, Document, RoleSection
+from ...locales import office_tag
 from ...style import MM
 from . import oxml as x
 from .images import Picture, chart_images, logo_image
 from .markdown import MarkdownRenderer
 from .reference import TINT
 from .sections import Section, Sections
-from .style import LANGUAGE_TAGS, apply_style, numbering_root, open_reference, tint
+from .style import apply_style, numbering_root, open_reference, tint
 from .tables import Tables
 
 __all__ = ["DocxWriter", "write_docx"]
@@ -278,7 +279,7 @@ class DocxWriter:
         core.subject = document.subtitle or self.labels["job_description"]
         core.author = document.organization
         core.last_modified_by = document.organization
-        core.language = LANGUAGE_TAGS.get(document.language_tag, document.language_tag)
+        core.language = office_tag(document.language_tag)
         core.identifier = document.document_number
         core.version = document.version
         core.keywords = document.document_number

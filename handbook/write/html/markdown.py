@@ -15,7 +15,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markupsafe import Markup
 
-from ...markdown import Markdown
+from ...markdown import Markdown, heading_levels
 
 __all__ = ["MarkdownHtml"]
 
@@ -26,10 +26,10 @@ class _Renderer(RendererHTML):
     """markdown-it's HTML renderer with our headings and images; env carries the settings."""
 
     def heading_open(self, tokens, idx, options, env) -> str:
-        return f"<h{_level(tokens[idx], env)}>"
+        return f"<h{_level(tokens, idx, env)}>"
 
     def heading_close(self, tokens, idx, options, env) -> str:
-        return f"</h{_level(tokens[idx], env)}>\n"
+        return f"</h{_level(tokens, idx, env)}>\n"
 
     def image(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
@@ -40,8 +40,11 @@ class _Renderer(RendererHTML):
         return f'<img src="{escapeHtml(uri)}" alt="{escapeHtml(alt)}">'
 
 
-def _level(token, env) -> int:
-    return max(1, min(6, int(token.tag[1:]) + env["shift"]))
+def _level(tokens, idx, env) -> int:
+    """The heading's level in the page's outline, or its own where the field has no place
+    in it (``level`` not given)."""
+    levels = env["levels"]
+    return levels[idx] if levels is not None else int(tokens[idx].tag[1:])
 
 
 class MarkdownHtml:
@@ -52,11 +55,11 @@ class MarkdownHtml:
         self._image = image
 
     def __call__(self, field: Markdown | None, level: int | None = None) -> Markup:
-        """The field as safe HTML; its top heading becomes ``h<level>``."""
+        """The field as safe HTML; its first heading becomes ``h<level>``, the others
+        nest under it without skipping a level."""
         if field is None:
             return Markup("")
         tokens = list(field.tokens)
-        levels = [int(t.tag[1:]) for t in tokens if t.type == "heading_open"]
-        shift = (level - min(levels)) if (levels and level) else 0
-        env = {"shift": shift, "image": self._image}
+        levels = heading_levels(tokens, level) if level else None
+        env = {"levels": levels, "image": self._image}
         return Markup(self._renderer.render(tokens, _OPTIONS, env).strip())

@@ -30,6 +30,7 @@ from .css import (
     page_of_content,
     safe_css,
 )
+from .langmarks import mark_languages
 from .markdown import MarkdownHtml
 
 __all__ = ["BLOCKS", "TEMPLATE", "TemplateProblem", "builtin_templates", "environment",
@@ -69,9 +70,11 @@ def render_html(document: Document, *, root: Path | None = None,
         template = env.get_template(TEMPLATE)
         context = _context(document, root, env, cache)
         if cache is None:
-            return template.render(context)
-        vouched = {"m": MACROS, "md": str(root)}
-        return cache.render(template, context, stamp=_template_stamp(own), vouched=vouched)
+            page = template.render(context)
+        else:
+            vouched = {"m": MACROS, "md": str(root)}
+            page = cache.render(template, context, stamp=_template_stamp(own), vouched=vouched)
+        return mark_languages(page, document.language_tag)
     except HandbookError:
         raise
     except Exception as exc:  # a user's template can fail in any way: one clear line
