@@ -6,6 +6,7 @@ import), and every output is staged so a failed build changes nothing on disk.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brand import find_brand_file, load_brand
+from .diff import Diff, compare
 from .document import Document, resolve
 from .errors import Problem, UsageError, did_you_mean
 from .jobdesc import job_description
@@ -43,6 +45,7 @@ class BuildRequest:
     reference_docx: Path | None = None  # Word styles, over the brand's and the built-in
     single_pass: bool | None = None  # PDF in one pass (True), parallel parts (False), by size
     page_numbers: bool = True  # the Word TOC's page numbers from a LibreOffice pass
+    changes_since: str | None = None  # an older version (directory or git revision) to mark
 
 
 @dataclass
@@ -168,7 +171,29 @@ def build_document(request: BuildRequest) -> tuple[Document, Path]:
 def _prepare(request: BuildRequest) -> tuple[Document, Path, list[Problem]]:
     handbook, warnings = load_handbook(request.directory)
     style = _style(request, handbook)
-    return resolve(handbook, lang=request.lang, style=style), handbook.root, warnings
+    diff = _changes_since(request, handbook)
+    return (resolve(handbook, lang=request.lang, style=style, diff=diff), handbook.root,
+            warnings)
+
+
+def _changes_since(request: BuildRequest, handbook: Handbook) -> Diff | None:
+    """The diff from ``--changes-since`` (a handbook directory, or a git revision of the
+    repository holding this one) to ``handbook``."""
+    if request.changes_since is None:
+        return None
+    from .gitsource import handbook_at
+
+    old = Path(request.changes_since)
+    with contextlib.ExitStack() as stack:
+        if not old.is_dir():
+            try:
+                old = stack.enter_context(handbook_at(request.changes_since, request.directory))
+            except UsageError as exc:
+                raise UsageError(f"--changes-since {exc}") from exc
+        elif not (old / "handbook.yml").is_file():
+            raise UsageError(f"--changes-since {old}: not a handbook (no handbook.yml in it)")
+        older, _ = load_handbook(old)
+    return compare(older, handbook)
 
 
 def _output_dir(request: BuildRequest, name: str) -> Path:

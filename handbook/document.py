@@ -18,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import orgchart
+from .changes import ChangesSection, apply_changes
 from .charts import chart_departments, plan_document_charts
 from .colour import Palette, palette_for
 from .convert import converter
+from .diff import Diff
 from .labels import Labels, load_labels
 from .locales import Locale, format_date, parse_tag
 from .markdown import Markdown, parse_markdown
@@ -88,6 +90,8 @@ class Document:
     locale: Locale  # dates, and the default page size; ``lang`` is its labels' language
     notices: list[str] = field(default_factory=list)
     job_description: RoleSection | None = None
+    diff: Diff | None = None  # from the --changes-since version to this one
+    changes: ChangesSection | None = None  # the "changes in this version" section
 
     def shares_page(self, index: int) -> bool:
         """Whether chart ``index`` is small enough to follow the previous one on its page:
@@ -164,6 +168,8 @@ class Document:
             return [TocEntry(1, role.anchor, role.ref.title)]
         labels = self.labels
         entries = [TocEntry(1, "revisions", labels["revision_history"])]
+        if self.changes:
+            entries.append(TocEntry(1, "changes", self.changes.title))
         if self.intro:
             entries.append(TocEntry(1, "intro", labels["introduction"]))
         if self.charts:
@@ -193,8 +199,9 @@ def _collator(lang: str):
 
 
 def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None = None,
-            chart_pages: bool = True) -> Document:
-    """The Document for ``handbook`` in the locale tagged ``lang`` (default: its own)."""
+            chart_pages: bool = True, diff: Diff | None = None) -> Document:
+    """The Document for ``handbook`` in the locale tagged ``lang`` (default: its own);
+    with ``diff`` (from an older version) its changes are shown and marked."""
     source, inferred = handbook.content_locale()
     locale = parse_tag(lang) if lang else source
     lang = locale.labels
@@ -236,7 +243,10 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         created=_created(),
         locale=locale,
         notices=[*([inferred] if inferred else []), *notices, *palette.notices],
+        diff=diff,
     )
+    if diff is not None:
+        apply_changes(document, diff, convert)
     if chart_pages:
         document.charts = plan_document_charts(document, roles, order)
     return document

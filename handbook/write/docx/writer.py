@@ -31,6 +31,7 @@ from ...style import MM
 from . import oxml as x
 from .images import Picture, chart_images, logo_image
 from .markdown import MarkdownRenderer
+from .redline import write_changes
 from .reference import TINT
 from .sections import Section, Sections
 from .style import LANGUAGE_TAGS, apply_style, numbering_root, open_reference, tint
@@ -96,6 +97,8 @@ class DocxWriter:
             return
         self.cover()
         self.revisions()
+        if self.document.changes is not None:
+            write_changes(self)
         self.contents()
         self.intro()
         self.charts()
