@@ -104,7 +104,8 @@ class _JobDescriptions:
         if len(targets) > self._CHUNK and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
             self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
-                                             initializer=_start_worker, initargs=(request,))
+                                             initializer=_start_worker,
+                                             initargs=(request, document.diff))
             self._pending = [self._pool.submit(_worker_chunk, targets[i:i + self._CHUNK])
                              for i in range(0, len(targets), self._CHUNK)]
 
@@ -132,9 +133,10 @@ class _JobDescriptions:
 _worker_state: dict = {}
 
 
-def _start_worker(request: BuildRequest) -> None:
-    """Each worker resolves the Document once and keeps it (and WeasyPrint's caches)."""
-    document, root, _ = _prepare(request)
+def _start_worker(request: BuildRequest, diff: Diff | None) -> None:
+    """Each worker resolves the Document once and keeps it (and WeasyPrint's caches); the
+    diff of ``--changes-since`` comes from the parent, so no worker reads the old version."""
+    document, root, _ = _prepare(request, diff)
     _worker_state.update(document=document, root=root)
 
 
@@ -168,10 +170,12 @@ def build_document(request: BuildRequest) -> tuple[Document, Path]:
     return document, root
 
 
-def _prepare(request: BuildRequest) -> tuple[Document, Path, list[Problem]]:
+def _prepare(request: BuildRequest,
+             diff: Diff | None = None) -> tuple[Document, Path, list[Problem]]:
+    """The resolved Document; ``diff`` is the one of ``--changes-since`` when it is known."""
     handbook, warnings = load_handbook(request.directory)
     style = _style(request, handbook)
-    diff = _changes_since(request, handbook)
+    diff = diff if diff is not None else _changes_since(request, handbook)
     return (resolve(handbook, lang=request.lang, style=style, diff=diff), handbook.root,
             warnings)
 
