@@ -2,9 +2,11 @@
 
 ``role_marks`` turns a position's diff entry into the cells of its page that changed, keyed
 the way the page is laid out (``title``, ``reports_to``, ``duty:3:text``, ``kpi:2:weight``,
-``req:<row label>:0``), each as kept/deleted/inserted runs of the printed text; rows added
-to a table, and the old wording of rows removed from it. Every writer marks the same cells:
-the HTML and PDF with ``ins``/``del``, the DOCX with Word tracked changes.
+``req:<row label>:0``), each as kept/deleted/inserted runs of the printed text (a changed
+duty as its own Markdown with the changes marked in it, so it keeps its bold and links); rows
+added to a table, the old wording of rows removed from it, and requirement items removed
+(struck where they stood). Every writer marks the same cells: the HTML and PDF with
+``ins``/``del``, the DOCX with Word tracked changes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass, field
 
 from .changetext import Runs, Texts
 from .diff import Entry, FieldChange, ItemChange
+from .markdown import Markdown, parse_markdown
+from .markedtext import marked_markdown
 
 __all__ = ["RoleMarks", "role_marks"]
 
@@ -30,9 +34,29 @@ class RoleMarks:
     cells: dict[str, Runs] = field(default_factory=dict)
     added_rows: set[str] = field(default_factory=set)  # "duty:4", "kpi:2": new rows
     removed_rows: dict[str, list[str]] = field(default_factory=dict)  # "duties": old texts
+    texts: dict[str, Markdown] = field(default_factory=dict)  # "duty:1:text": marked Markdown
+    removed_items: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # per label
 
     def cell(self, key: str) -> Runs | None:
         return self.cells.get(key)
+
+    def markdown(self, key: str, plain: Markdown) -> Markdown:
+        """The cell's Markdown with its changes marked, else ``plain``."""
+        return self.texts.get(key, plain)
+
+    def requirement_items(self, label: str, values: list[str]) -> list[tuple[str, str, bool]]:
+        """A requirements row's items in print order, as (cell key, text, removed): the
+        current ones, and the removed ones where they stood in the old list."""
+        items = [(index, 1, f"req:{label}:{index}", value, False)
+                 for index, value in enumerate(values)]
+        items += [(old - 1, 0, "", text, True) for old, text in self.removed_items.get(label, [])]
+        return [(key, text, removed) for *_, key, text, removed in sorted(items)]
+
+    def removed_requirements(self, rows: list[tuple[str, list[str]]]) -> list[tuple[str, list]]:
+        """The requirement rows that are gone altogether, with their old items."""
+        present = {label for label, _ in rows}
+        return [(label, self.requirement_items(label, []))
+                for label in self.removed_items if label not in present]
 
     def row_added(self, key: str) -> bool:
         return key in self.added_rows
@@ -66,7 +90,20 @@ def _table(marks: RoleMarks, change: FieldChange, texts: Texts) -> None:
             marks.removed_rows.setdefault(change.name, []).append(texts.plain(old))
         elif item.change == "changed":
             for one in item.fields:
-                marks.cells[f"{prefix}:{item.new_index}:{one.name}"] = _cell(one, texts)
+                key = f"{prefix}:{item.new_index}:{one.name}"
+                marked = _marked_text(one, texts) if change.name == "duties" else None
+                if marked is not None:
+                    marks.texts[key] = marked
+                else:
+                    marks.cells[key] = _cell(one, texts)
+
+
+def _marked_text(change: FieldChange, texts: Texts) -> Markdown | None:
+    """A duty's new text as the page prints it (inline Markdown), its changes marked."""
+    if change.name != "text" or not change.new:
+        return None
+    printed = parse_markdown(texts.convert(change.new), inline=True)
+    return marked_markdown(printed, texts.words(change.old, change.new))
 
 
 def _cell(change: FieldChange, texts: Texts) -> Runs:
@@ -84,10 +121,15 @@ def _requirement(marks: RoleMarks, change: FieldChange, texts: Texts) -> None:
     if change.items is None:
         if change.new:
             marks.cells[f"req:{label}:0"] = texts.words(change.old, change.new)
+        elif change.old:
+            marks.removed_items[label] = [(1, texts.plain(str(change.old)))]
         return
     for item in change.items:
         if item.new_index is not None and item.change in ("added", "changed"):
             marks.cells[f"req:{label}:{item.new_index - 1}"] = _item_words(item, texts)
+        elif item.change == "removed":
+            marks.removed_items.setdefault(label, []).append(
+                (item.old_index, texts.plain(str(item.old))))
 
 
 def _item_words(item: ItemChange, texts: Texts) -> Runs:

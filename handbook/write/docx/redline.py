@@ -38,20 +38,33 @@ class Redline:
                                          x.qn("w:author"): self.author,
                                          x.qn("w:date"): self.date})
 
-    def tracked(self, runs) -> list:
-        """Styled runs as the children of a paragraph: kept runs, tracked ins and del."""
-        out = []
-        for style, text in runs:
-            r = x.run(text)
-            if style == "ins":
-                mark = self._mark("w:ins")
-                mark.append(r)
-                out.append(mark)
-            elif style == "del":
-                out.append(self._deleted(r))
-            else:
-                out.append(r)
-        return out
+    def tracked(self, runs, *, style: str | None = None) -> list:
+        """Styled runs as the children of a paragraph: kept runs, tracked ins and del;
+        ``style``: the character style of every run (a position's title)."""
+        return [self.track(change, x.run(text, style=style)) for change, text in runs]
+
+    def track(self, change: str, r):
+        """The run ``r`` as it stands in the paragraph: inside a tracked insertion
+        (``change`` "ins") or deletion ("del"), or as it is ("")."""
+        if change == "del":
+            return self._deleted(r)
+        if change == "ins":
+            mark = self._mark("w:ins")
+            mark.append(r)
+            return mark
+        return r
+
+    def delete_paragraph(self, paragraphs: list, index: int) -> None:
+        """Paragraph ``index`` of a cell's ``paragraphs`` deleted with its text: its own
+        paragraph mark is deleted, or for the cell's last paragraph (whose mark cannot go)
+        the one before it, the way Word records deleting the last item of a list."""
+        for r in list(paragraphs[index].iter(x.qn("w:r"))):
+            parent = r.getparent()
+            parent.insert(parent.index(r), self._deleted(r))
+        at = index if index < len(paragraphs) - 1 else index - 1
+        while at > 0 and _paragraph_mark(paragraphs[at]).find(x.qn("w:del")) is not None:
+            at -= 1  # that one is going already
+        _paragraph_mark(paragraphs[at]).insert(0, self._mark("w:del"))
 
     def _deleted(self, r):
         """``r`` (detached from where it was) inside a tracked deletion."""
@@ -82,6 +95,16 @@ class Redline:
             trpr = etree.Element(x.qn("w:trPr"))
             row.insert(1 if row[0].tag == x.qn("w:tblPrEx") else 0, trpr)
         trpr.append(self._mark(tag))
+
+
+def _paragraph_mark(p):
+    """The run properties of paragraph ``p``'s mark (``w:pPr/w:rPr``), made if missing."""
+    ppr = p.find(x.qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.Element(x.qn("w:pPr"))
+        p.insert(0, ppr)
+    rpr = ppr.find(x.qn("w:rPr"))
+    return rpr if rpr is not None else etree.SubElement(ppr, x.qn("w:rPr"))
 
 
 def _formatted(runs, *, bold: bool = False) -> list:

@@ -138,8 +138,10 @@ class Tables:
         rows = [self._header_row(headers, widths, aligns)]
         for duty in role.duties:
             key = f"duty:{duty.number}"
+            text = role.marks.markdown(f"{key}:text", duty.text) if role.marks else duty.text
+            track = self.redline.track if self.redline else None
             values: list = [str(duty.number),
-                            self._marked(role, f"{key}:text", self.markdown.inline(duty.text))]
+                            self._marked(role, f"{key}:text", self.markdown.inline(text, track))]
             if columns.share:
                 values.append(self._marked(role, f"{key}:share", self._percent(duty.share)))
             if columns.essential:
@@ -158,20 +160,30 @@ class Tables:
         label = self._label_share([self.labels[key] for key in keys], 0.15)
         widths = self._widths(label, 1 - label)
         rows = []
+        marks = role.marks if self.redline else None
         for label, values in role.requirements:
-            if len(values) == 1:
-                paragraphs = [x.paragraph("TableText", self._marked(
-                    role, f"req:{label}:0", [x.run(values[0])]))]
-            else:
-                bullets = (self.numbering.bullets, 0)
-                paragraphs = [x.paragraph("TableText", self._marked(
-                    role, f"req:{label}:{index}", [x.run(value)]), numbering=bullets)
-                              for index, value in enumerate(values)]
-            rows.append(x.row([self._label_cell(label, widths[0]),
-                               x.cell(paragraphs, widths[1])]))
+            items = (marks.requirement_items(label, values) if marks else
+                     [(f"req:{label}:{index}", value, False) for index, value in enumerate(values)])
+            rows.append(self._requirement_row(role, label, items, widths))
+        for label, items in marks.removed_requirements(role.requirements) if marks else []:
+            rows.append(self._requirement_row(role, label, items, widths))
+            self.redline.delete_row(rows[-1])
         for row in rows[:-1]:  # a few rows: never split
             x.keep(row)
         return x.table(widths, rows, first_row=False, caption=self.labels["requirements"])
+
+    def _requirement_row(self, role: RoleSection, label: str,
+                         items: list[tuple[str, str, bool]], widths: list[int]):
+        """A requirements row: one item as a paragraph, more as bullets; the items removed
+        since the older version are tracked deletions, paragraphs and all."""
+        numbering = (self.numbering.bullets, 0) if len(items) > 1 else None
+        paragraphs = [x.paragraph("TableText", [x.run(text)] if removed else self._marked(
+            role, key, [x.run(text)]), numbering=numbering) for key, text, removed in items]
+        if not all(removed for *_, removed in items):  # else the whole row goes
+            for index, (*_, removed) in enumerate(items):
+                if removed:
+                    self.redline.delete_paragraph(paragraphs, index)
+        return x.row([self._label_cell(label, widths[0]), x.cell(paragraphs, widths[1])])
 
     def kpis(self, role: RoleSection):
         labels, columns = self.labels, role.columns
@@ -246,10 +258,14 @@ class Tables:
 
     # --- tracked changes (a --changes-since build) -----------------------------------------
 
-    def _marked(self, role: RoleSection, key: str, value):
+    def _marked(self, role: RoleSection, key: str, value, *, style: str | None = None):
         """``value``, or the tracked change of its cell when the position's cell changed."""
         runs = role.marks.cell(key) if role.marks is not None and self.redline else None
-        return self.redline.tracked(runs) if runs else value
+        return self.redline.tracked(runs, style=style) if runs else value
+
+    def title(self, role: RoleSection, style: str) -> list | None:
+        """The runs of a retitled position's heading, its title change tracked; else None."""
+        return self._marked(role, "title", None, style=style)
 
     def _mark_added(self, role: RoleSection, key: str, row) -> None:
         if role.marks is not None and self.redline and role.marks.row_added(key):
