@@ -8,6 +8,7 @@ removed and renamed, department moved) and a version 2.1 entry without ``changes
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -16,9 +17,11 @@ from pathlib import Path
 
 import lxml.html
 import pdfplumber
+import pikepdf
 import pytest
 from lxml import etree
 
+from handbook import build as build_module
 from handbook.build import BuildRequest, build_document
 from handbook.cli import main
 from handbook.diff import compare
@@ -47,6 +50,11 @@ def every_kind(new: Path) -> None:
     _edit(designer, "  - text: Keep the asset library organised and up to date\n"
           "    share: 5\n    essential: false\n",
           "  - text: Brief freelance photographers\n    share: 5\n")
+    _edit(designer, "to the Acme style guide\n", "to the **Acme style guide** and the "
+          "[brand book](https://example.com/brand)\n")
+    _edit(designer, "    - Basic video editing (Premiere Pro or similar)\n", "    - Figma\n")
+    _edit(designer, "  other:\n    - A portfolio is required with your application\n",
+          "  other: []\n")
     _edit(designer, "weight: 35", "weight: 30")
     _edit(designer, "weight: 25", "weight: 30")
     _edit(roles / "performance-marketer.yml", "reports_to: marketing-lead",
@@ -141,14 +149,33 @@ def test_changed_positions_are_marked_in_place_with_a_change_bar(built):
     assert not unchanged.xpath(".//ins|.//del")
 
 
+def test_a_changed_duty_keeps_its_formatting_and_removed_requirements_are_struck(built):
+    """The word diff is laid over the duty's Markdown: bold kept, the inserted words inside
+    their link; a removed skill struck where it stood, a requirement row gone struck whole."""
+    designer = _html(built).get_element_by_id("role-content-designer")
+    cell = designer.xpath(".//table[contains(@class, 'duty-table')]/tbody/tr[1]/td[2]")[0]
+    assert [_text(b) for b in cell.xpath("strong")] == ["Acme style guide"]
+    assert [_text(i) for i in cell.xpath(".//ins")] == ["and the", "brand book"]
+    assert cell.xpath("a[@href='https://example.com/brand']/ins")
+    rows = {_text(r.xpath("th")[0]): r for r in designer.xpath(
+        ".//table[contains(@class, 'requirement-table')]/tbody/tr")}
+    skills = [(_text(li), [c.tag for c in li]) for li in rows["Skills"].xpath(".//li")]
+    assert skills == [("Adobe Photoshop, Lightroom and Illustrator", []),
+                      ("Basic video editing (Premiere Pro or similar)", ["del"]),
+                      ("Figma", ["ins"])]
+    assert "row-removed" in rows["Other"].get("class")
+    assert [_text(d) for d in rows["Other"].xpath(".//del")] == [
+        "A portfolio is required with your application"]
+
+
 def test_revision_entry_without_changes_gets_the_summary(built):
     page = _html(built)
     rows = page.xpath("//table[contains(@class, 'revision-table')]/tbody/tr")
     assert _text(rows[-1].xpath("th")[0]) == "2.1"
     assert _text(rows[-1].xpath("td[last()]")[0]) == (
         "1 position added; 1 position removed; 1 position renamed; duties changed in "
-        "1 position; KPIs changed in 1 position; reporting line changed for 1 position; "
-        "1 department moved")
+        "1 position; KPIs changed in 1 position; requirements changed in 1 position; "
+        "reporting line changed for 1 position; 1 department moved")
 
 
 def test_summary_in_chinese_follows_the_language(versions, tmp_path):
@@ -188,13 +215,34 @@ def test_pdf_shows_the_record_struck_and_underlined_with_change_bars(built):
                    if abs((r["top"] + r["bottom"]) / 2 - middle) < 2.5
                    and r["x0"] <= removed["x0"] + 1 and r["x1"] >= removed["x1"] - 1]
         assert strokes, "the removed duty is not struck through"
-        designer = _page_with(pdf, "Shoot and retouch product photography")
+        designer = _page_with(pdf, "Edit short product videos for the web shop")
         left = min(c["x0"] for c in designer.chars)
         bars = [r for r in designer.rects if r["x0"] <= left - 10 and r["height"] > 300]
         assert bars, "no change bar in the margin of a changed position's page"
         lead = _page_with(pdf, "Approve the promotions calendar")
         assert not [r for r in lead.rects if r["x0"] <= min(c["x0"] for c in lead.chars) - 10
                     and r["height"] > 300]
+
+
+def test_pdf_outline_toc_and_running_header_show_the_new_title_only(built):
+    """A retitled position's heading holds both titles struck and underlined; its bookmark,
+    its contents entry and its continuation pages' running header hold the new one."""
+    with pikepdf.open(built / "new.pdf") as pdf, pdf.open_outline() as outline:
+        titles, stack = [], list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack += item.children
+    assert "Customer Service Advisor" in titles
+    assert not [t for t in titles if "Care Service" in t or "CareService" in t]
+    with pdfplumber.open(built / "new.pdf") as pdf:
+        pages = [p.extract_text() or "" for p in pdf.pages]
+    contents = "\n".join(t for t in pages if re.search(r"\.{10,} ?\d+", t))
+    assert re.search(r"Customer Service Advisor ?\.+ ?\d+", contents)
+    assert "Care Service" not in contents
+    continued = [t for t in pages if "Customer Service Advisor · ACME-CC-02 (cont.)" in t]
+    heading = next(t for t in pages if "Customer Care Service Advisor" in t)  # the redline
+    assert continued and heading
 
 
 # --- DOCX -----------------------------------------------------------------------------------
@@ -221,6 +269,52 @@ def test_docx_carries_tracked_changes_by_the_revision_author(built):
     texts = {"".join(row.itertext()): tag for row, tag in rows.items()}
     assert texts["Keep the asset library organised and up to date"] == f"{W}del"
     assert texts["5Brief freelance photographers5%Yes—"] == f"{W}ins"
+
+
+def _paragraphs_with(body, text: str) -> list:
+    return [p for p in body.iter(f"{W}p") if text in "".join(p.itertext())]
+
+
+def _style(p) -> str:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return "" if style is None else style.get(f"{W}val")
+
+
+def test_docx_tracks_the_title_in_the_heading_and_keeps_the_toc_new(built):
+    body = _docx_body(built / "new.docx")
+    heading = next(p for p in _paragraphs_with(body, "Advisor")
+                   if _style(p).startswith("Heading"))
+    assert ["".join(m.itertext()) for m in heading.iter(f"{W}del", f"{W}ins")] == [
+        "Care", "Service"]
+    assert {r.find(f"{W}rPr/{W}rStyle").get(f"{W}val") for r in heading.iter(f"{W}r")} == {
+        "PositionTitle"}
+    toc = [p for p in body.iter(f"{W}p")
+           if _style(p).startswith("TOC")]
+    entries = ["".join(p.itertext()) for p in toc]
+    assert any(e.startswith("Customer Service Advisor") for e in entries)
+    assert not [e for e in entries if "Care" in e and "Service" in e]
+
+
+def test_docx_duty_keeps_its_formatting_and_requirements_are_tracked(built):
+    body = _docx_body(built / "new.docx")
+    duty = next(p for p in _paragraphs_with(body, "Shoot and retouch")
+                if _style(p) == "TableText")
+    bold = [r for r in duty.iter(f"{W}r") if r.find(f"{W}rPr/{W}b") is not None]
+    assert ["".join(r.itertext()) for r in bold] == ["Acme style guide"]
+    assert ["".join(m.itertext()) for m in duty.iter(f"{W}ins")] == [" and the ", "brand book"]
+    assert duty.find(f"{W}hyperlink/{W}ins") is not None
+    gone = next(p for p in _paragraphs_with(body, "Basic video editing")
+                if _style(p) == "TableText")
+    assert gone.find(f"{W}pPr/{W}rPr/{W}del") is not None  # the paragraph goes with it
+    assert "".join(t.text for t in gone.iter(f"{W}delText")) == (
+        "Basic video editing (Premiere Pro or similar)")
+    figma = next(p for p in _paragraphs_with(body, "Figma")
+                 if _style(p) == "TableText")
+    assert figma.find(f"{W}ins") is not None
+    portfolio = next(p for p in _paragraphs_with(body, "A portfolio is required")
+                     if _style(p) == "TableText")
+    row = next(a for a in portfolio.iterancestors(f"{W}tr"))
+    assert row.find(f"{W}trPr/{W}del") is not None
 
 
 def _fodt(docx: Path, out: Path) -> etree._Element:
@@ -274,6 +368,40 @@ def test_libreoffice_lists_the_changes_and_accepting_them_gives_the_new_text(
     accepted = _accepted(marked, {i for i, kind in kinds.items() if kind == "deletion"})
     expected = _accepted(plain, set())
     assert accepted[accepted.rindex(start):] == expected[expected.rindex(start):]
+
+
+# --- job descriptions -------------------------------------------------------------------
+
+
+def test_job_descriptions_are_clean_and_workers_never_read_the_old_version(
+        versions, tmp_path, monkeypatch):
+    """A job description goes to candidates: no marks, bars or tracked changes even in a
+    --changes-since build; the pool's workers get the parent's diff instead of loading the
+    old version again (a worker that tried would fail the build)."""
+    old, new = versions
+    parent = os.getpid()
+    reads = build_module._changes_since
+
+    def once(request, handbook):
+        assert os.getpid() == parent, "a worker read the old version"
+        return reads(request, handbook)
+
+    monkeypatch.setattr(build_module, "_changes_since", once)
+    out = tmp_path / "out"
+    result = build_module.build(BuildRequest(new, ("html", "docx"), out, each_role=True,
+                                             page_numbers=False, changes_since=str(old)))
+    jds = [p for p in result.written if p.parent.name == "roles"]
+    assert len(jds) > build_module._JobDescriptions._CHUNK  # so the pool wrote them
+    page = lxml.html.fromstring((out / "roles" / "content-designer.html").read_text("utf-8"))
+    role = page.get_element_by_id("role-content-designer")
+    assert "changed" not in role.get("class").split()
+    assert not page.xpath("//ins|//del") and not page.get_element_by_id("changes", None)
+    assert "seasonal homepage banners" in _text(role)
+    for name in ("content-designer", "care-advisor"):
+        body = _docx_body(out / "roles" / f"{name}.docx")
+        assert not list(body.iter(f"{W}ins", f"{W}del"))
+    handbook_body = _docx_body(out / "new.docx")  # the handbook itself is still marked
+    assert list(handbook_body.iter(f"{W}ins"))
 
 
 # --- by git revision, usage errors, check -------------------------------------------------
