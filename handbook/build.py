@@ -6,6 +6,7 @@ import), and every output is staged so a failed build changes nothing on disk.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brand import find_brand_file, load_brand
+from .diff import Diff, compare
 from .document import Document, resolve
 from .errors import Problem, UsageError, did_you_mean
 from .jobdesc import job_description
@@ -42,6 +44,7 @@ class BuildRequest:
     reference_docx: Path | None = None  # Word styles, over the brand's and the built-in
     single_pass: bool | None = None  # PDF in one pass (True), parallel parts (False), by size
     page_numbers: bool = True  # the Word TOC's page numbers from a LibreOffice pass
+    changes_since: str | None = None  # an older version (directory or git revision) to mark
 
 
 @dataclass
@@ -100,7 +103,8 @@ class _JobDescriptions:
         if len(targets) > self._CHUNK and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
             self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
-                                             initializer=_start_worker, initargs=(request,))
+                                             initializer=_start_worker,
+                                             initargs=(request, document.diff))
             self._pending = [self._pool.submit(_worker_chunk, targets[i:i + self._CHUNK])
                              for i in range(0, len(targets), self._CHUNK)]
 
@@ -128,9 +132,10 @@ class _JobDescriptions:
 _worker_state: dict = {}
 
 
-def _start_worker(request: BuildRequest) -> None:
-    """Each worker resolves the Document once and keeps it (and WeasyPrint's caches)."""
-    document, root, _ = _prepare(request)
+def _start_worker(request: BuildRequest, diff: Diff | None) -> None:
+    """Each worker resolves the Document once and keeps it (and WeasyPrint's caches); the
+    diff of ``--changes-since`` comes from the parent, so no worker reads the old version."""
+    document, root, _ = _prepare(request, diff)
     _worker_state.update(document=document, root=root)
 
 
@@ -164,10 +169,34 @@ def build_document(request: BuildRequest) -> tuple[Document, Path]:
     return document, root
 
 
-def _prepare(request: BuildRequest) -> tuple[Document, Path, list[Problem]]:
+def _prepare(request: BuildRequest,
+             diff: Diff | None = None) -> tuple[Document, Path, list[Problem]]:
+    """The resolved Document; ``diff`` is the one of ``--changes-since`` when it is known."""
     handbook, warnings = load_handbook(request.directory)
     style = _style(request, handbook)
-    return resolve(handbook, lang=request.lang, style=style), handbook.root, warnings
+    diff = diff if diff is not None else _changes_since(request, handbook)
+    return (resolve(handbook, lang=request.lang, style=style, diff=diff), handbook.root,
+            warnings)
+
+
+def _changes_since(request: BuildRequest, handbook: Handbook) -> Diff | None:
+    """The diff from ``--changes-since`` (a handbook directory, or a git revision of the
+    repository holding this one) to ``handbook``."""
+    if request.changes_since is None:
+        return None
+    from .gitsource import handbook_at
+
+    old = Path(request.changes_since)
+    with contextlib.ExitStack() as stack:
+        if not old.is_dir():
+            try:
+                old = stack.enter_context(handbook_at(request.changes_since, request.directory))
+            except UsageError as exc:
+                raise UsageError(f"--changes-since {exc}") from exc
+        elif not (old / "handbook.yml").is_file():
+            raise UsageError(f"--changes-since {old}: not a handbook (no handbook.yml in it)")
+        older, _ = load_handbook(old)
+    return compare(older, handbook)
 
 
 def _output_dir(request: BuildRequest, name: str) -> Path:

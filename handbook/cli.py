@@ -73,10 +73,12 @@ def check(directory: Path, output_format: str, today) -> None:
     from .review import stale_problems
     from .review import today as review_today
     from .validate import check_handbook
+    from .versioncheck import version_problems
 
     handbook, problems = check_handbook(directory)
     if handbook is not None:
         problems += stale_problems(handbook, review_today(today and today.date()))
+        problems += version_problems(handbook)
     errors = [p for p in problems if p.severity == "error"]
     ordered = sort_problems(problems)
     if output_format == "json":
@@ -113,12 +115,17 @@ def check(directory: Path, output_format: str, today) -> None:
 @click.option("--no-page-numbers", is_flag=True,
               help="Skip the LibreOffice pass that writes the Word contents' page numbers "
                    "(faster; Word shows them after Update Field).")
+@click.option("--changes-since", metavar="OLD",
+              help="Show what changed since OLD (a handbook directory, or a git revision such "
+                   "as v2.0 of the repository holding DIRECTORY): a changes section, marks "
+                   "in the changed positions, tracked changes in the DOCX.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and each step.")
 def build(directory: Path, formats: str, out: Path | None, lang: str | None,
           brand: Path | None, roles: tuple[str, ...], each_role: bool,
           templates: Path | None, reference_docx: Path | None, single_pass: bool,
-          no_page_numbers: bool, quiet: bool, verbose: bool) -> None:
+          no_page_numbers: bool, changes_since: str | None, quiet: bool,
+          verbose: bool) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     from .build import BuildRequest
     from .build import build as run_build
@@ -134,7 +141,7 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
         raise click.UsageError("--role and --each-role exclude each other")
     request = BuildRequest(directory, wanted, out, lang, brand, roles, each_role, templates,
                            reference_docx, single_pass=True if single_pass else None,
-                           page_numbers=not no_page_numbers)
+                           page_numbers=not no_page_numbers, changes_since=changes_since)
     started = time.perf_counter()
     with BuildProgress(enabled=not quiet, verbose=verbose) as progress:
         result = run_build(request, progress)

@@ -18,11 +18,11 @@ import click
 from .diff import Diff, Entry, FieldChange, ItemChange, tokens
 from .labels import load_labels
 
-__all__ = ["render_html", "render_json", "render_text", "summary"]
+__all__ = ["LABEL_KEYS", "render_html", "render_json", "render_text", "summary"]
 
 _CONTEXT = 8  # tokens of unchanged text kept on each side of a change
 _OPS = {"=": "equal", "-": "delete", "+": "insert"}
-_LABEL_KEYS = {
+LABEL_KEYS = {
     "title": "position", "summary": "role_summary", "requirements.education": "education",
     "requirements.experience": "experience", "requirements.skills": "skills",
     "requirements.certifications": "certifications", "requirements.other": "other_requirements",
@@ -141,7 +141,7 @@ class _Lines:
         self._fields(4, entry.fields)
 
     def _label(self, name: str) -> str:
-        return self.labels.get(_LABEL_KEYS.get(name, name), name.rsplit(".", 1)[-1])
+        return self.labels.get(LABEL_KEYS.get(name, name), name.rsplit(".", 1)[-1])
 
     def _fields(self, indent: int, fields: list[FieldChange], parent: str = "") -> None:
         for change in fields:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import orgchart
+from .changes import ChangesSection, apply_changes
 from .charts import chart_departments, plan_document_charts
 from .colour import Palette, palette_for
 from .convert import converter
@@ -89,7 +90,8 @@ class Document:
     locale: Locale  # dates, and the default page size; ``lang`` is its labels' language
     notices: list[str] = field(default_factory=list)
     job_description: RoleSection | None = None
-    diff: Diff | None = None  # what changed since an older version (--changes-since)
+    diff: Diff | None = None  # from the --changes-since version to this one
+    changes: ChangesSection | None = None  # the "changes in this version" section
 
     def shares_page(self, index: int) -> bool:
         """Whether chart ``index`` is small enough to follow the previous one on its page:
@@ -164,6 +166,8 @@ class Document:
             return [TocEntry(1, role.anchor, role.ref.title)]
         labels = self.labels
         entries = [TocEntry(1, "revisions", labels["revision_history"])]
+        if self.changes:
+            entries.append(TocEntry(1, "changes", self.changes.title))
         if self.intro:
             entries.append(TocEntry(1, "intro", labels["introduction"]))
         if self.charts:
@@ -194,7 +198,8 @@ def _collator(lang: str):
 
 def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None = None,
             chart_pages: bool = True, diff: Diff | None = None) -> Document:
-    """The Document for ``handbook`` in the locale tagged ``lang`` (default: its own)."""
+    """The Document for ``handbook`` in the locale tagged ``lang`` (default: its own);
+    with ``diff`` (from an older version) its changes are shown and marked."""
     source, inferred = handbook.content_locale()
     locale = parse_tag(lang) if lang else source
     lang = locale.labels
@@ -241,10 +246,11 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
         notices=[*([inferred] if inferred else []), *notices, *palette.notices],
         diff=diff,
     )
+    if diff is not None:
+        apply_changes(document, diff, convert)
     if chart_pages:
         document.charts = plan_document_charts(document, roles, order)
     return document
-
 
 
 def _opt(convert: Callable[[str], str], value: str | None) -> str | None:

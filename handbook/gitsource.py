@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import UsageError
 
-__all__ = ["handbook_at"]
+__all__ = ["handbook_at", "tagged"]
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess:
@@ -56,3 +56,12 @@ def handbook_at(revision: str, new: Path) -> Iterator[Path]:
         if not (root / "handbook.yml").is_file():
             raise UsageError(f"{revision}:{path or '.'}: not a handbook (no handbook.yml in it)")
         yield root
+
+
+def tagged(tag: str, directory: Path) -> bool:
+    """Whether ``directory`` is in a git repository that has the tag ``tag``."""
+    try:
+        found = _git(directory, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}")
+    except UsageError:
+        return False
+    return found.returncode == 0

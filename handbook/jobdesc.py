@@ -3,6 +3,10 @@
 A job description is the handbook's own Document narrowed to one position's page plus a
 small chart of its reporting line, so every writer (and every template override of the
 position page) serves job descriptions unchanged.
+
+A job description is handed to candidates and signed by the holder, so it is always the
+clean current text: in a ``--changes-since`` build it carries no change marks, change bars
+or tracked changes (those are for the handbook's approvers).
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ def job_description(document: Document, role_id: str) -> Document:
     role = next((r for r in document.roles if r.ref.id == role_id), None)
     if role is None:
         raise KeyError(role_id)
+    document = replace(document, diff=None, changes=None)  # its chart unmarked too
     unlinked = {r.ref.id: replace(r.ref, linked=False) for r in document.roles}
     own = replace(
         role,
         reports_to=unlinked[role.reports_to.id] if role.reports_to else None,
         dotted_line_to=[unlinked[ref.id] for ref in role.dotted_line_to],
         direct_reports=[unlinked[ref.id] for ref in role.direct_reports],
+        marks=None,
     )
     department = next(d for d in document.departments if d.id == role.department_id)
     single = replace(department, roles=[own], depth=0, number="")  # no book, no "1.3"

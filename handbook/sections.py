@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .changemarks import RoleMarks
 from .labels import Labels
 from .markdown import Markdown
 
@@ -118,6 +119,7 @@ class RoleSection:
     columns: Columns  # of its duty and KPI tables
     seats: str = ""  # filled/headcount as printed beside labels["seats_label"]: seats_text
     continued: str = ""  # the running header of its continuation pages: "Title · CODE (cont.)"
+    marks: RoleMarks | None = None  # what changed in it, in a --changes-since build
 
     @property
     def vacancies(self) -> int:

@@ -106,8 +106,10 @@ class MarkdownRenderer:
 
     # --- inline ------------------------------------------------------------------------------
 
-    def inline(self, source) -> list:
-        """Runs and hyperlinks for an inline field or an ``inline`` token's children."""
+    def inline(self, source, track: Callable | None = None) -> list:
+        """Runs and hyperlinks for an inline field or an ``inline`` token's children;
+        ``track(change, run)`` puts the runs of a marked field (``markedtext``) into Word
+        tracked changes."""
         if isinstance(source, Markdown):
             children = [c for token in source.tokens for c in (token.children or [])]
         else:
@@ -117,6 +119,7 @@ class MarkdownRenderer:
         href = ""
         bold = italic = 0
         pending_space = False
+        change = ""  # inside a marked insertion ("ins") or deletion ("del")
         for child in children:
             kind = child.type
             text = None
@@ -138,6 +141,10 @@ class MarkdownRenderer:
                 italic += 1
             elif kind == "em_close":
                 italic -= 1
+            elif kind in ("ins_open", "del_open"):
+                change = child.tag
+            elif kind in ("ins_close", "del_close"):
+                change = ""
             elif kind == "link_open":
                 href, link = str(child.attrs.get("href", "")), []
             elif kind == "link_close":
@@ -157,6 +164,8 @@ class MarkdownRenderer:
                     text = " " + text
                 pending_space = False
             r = x.run(text, bold=bold > 0, italic=italic > 0, style=style)
+            if change and track is not None:
+                r = track(change, r)
             (link if link is not None else out).append(r)
         return out
 

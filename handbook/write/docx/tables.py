@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from ...document import SEAT_COLUMNS, DepartmentSection, Document, RoleRef, RoleSection
 from . import oxml as x
 from .markdown import MarkdownRenderer
+from .redline import Redline
 from .sections import Sections
 
 # Where Word puts its automatic space between a digit and an East Asian character
@@ -37,6 +38,8 @@ class Tables:
         self.markdown = markdown
         self.numbering = numbering
         self.label_fill = label_fill
+        changes = document.changes  # tracked changes in the position pages, by its author
+        self.redline = Redline(changes.author, changes.date) if changes else None
 
     def control(self, control: list[tuple[str, str]]):
         """Document control on the cover: label, value."""
@@ -86,11 +89,11 @@ class Tables:
         department = x.hyperlink([x.run(role.department_name)],
                                  anchor=x.bookmark_name(f"dept-{role.department_id}"))
         facts = [
-            (labels["position"], [x.run(role.ref.title, bold=True)]),
+            (labels["position"], self._marked(role, "title", [x.run(role.ref.title, bold=True)])),
             (labels["code"], [x.run(role.ref.code or none)] if self.columns.code else None),
             (labels["department"], [department]),
-            (labels["reports_to"], [self.role_link(role.reports_to)] if role.reports_to
-             else [x.run(none)]),
+            (labels["reports_to"], self._marked(role, "reports_to", [
+                self.role_link(role.reports_to)] if role.reports_to else [x.run(none)])),
             (labels["grade"], [x.run(role.grade)] if role.grade else None),
             (labels["location"], [x.run(role.location)] if role.location else None),
             (labels["employment_type"], [x.run(role.employment_type)]
@@ -134,14 +137,22 @@ class Tables:
         aligns = [align for _, _, align in spec]
         rows = [self._header_row(headers, widths, aligns)]
         for duty in role.duties:
-            values: list = [str(duty.number), self.markdown.inline(duty.text)]
+            key = f"duty:{duty.number}"
+            text = role.marks.markdown(f"{key}:text", duty.text) if role.marks else duty.text
+            track = self.redline.track if self.redline else None
+            values: list = [str(duty.number),
+                            self._marked(role, f"{key}:text", self.markdown.inline(text, track))]
             if columns.share:
-                values.append(self._percent(duty.share))
+                values.append(self._marked(role, f"{key}:share", self._percent(duty.share)))
             if columns.essential:
-                values.append(labels["essential_yes" if duty.essential else "essential_no"])
+                values.append(self._marked(role, f"{key}:essential", labels[
+                    "essential_yes" if duty.essential else "essential_no"]))
             if columns.frequency:
-                values.append(duty.frequency or self.empty)
+                values.append(self._marked(role, f"{key}:frequency",
+                                           duty.frequency or self.empty))
             rows.append(self._row(values, widths, aligns))
+            self._mark_added(role, key, rows[-1])
+        rows += self._removed_rows(role, "duties", len(widths), 1, widths, aligns)
         return x.table(widths, _keep_ends(rows), caption=labels["duties"])
 
     def requirements(self, role: RoleSection):
@@ -149,18 +160,30 @@ class Tables:
         label = self._label_share([self.labels[key] for key in keys], 0.15)
         widths = self._widths(label, 1 - label)
         rows = []
+        marks = role.marks if self.redline else None
         for label, values in role.requirements:
-            if len(values) == 1:
-                paragraphs = [x.text_paragraph("TableText", values[0])]
-            else:
-                bullets = (self.numbering.bullets, 0)
-                paragraphs = [x.paragraph("TableText", [x.run(value)], numbering=bullets)
-                              for value in values]
-            rows.append(x.row([self._label_cell(label, widths[0]),
-                               x.cell(paragraphs, widths[1])]))
+            items = (marks.requirement_items(label, values) if marks else
+                     [(f"req:{label}:{index}", value, False) for index, value in enumerate(values)])
+            rows.append(self._requirement_row(role, label, items, widths))
+        for label, items in marks.removed_requirements(role.requirements) if marks else []:
+            rows.append(self._requirement_row(role, label, items, widths))
+            self.redline.delete_row(rows[-1])
         for row in rows[:-1]:  # a few rows: never split
             x.keep(row)
         return x.table(widths, rows, first_row=False, caption=self.labels["requirements"])
+
+    def _requirement_row(self, role: RoleSection, label: str,
+                         items: list[tuple[str, str, bool]], widths: list[int]):
+        """A requirements row: one item as a paragraph, more as bullets; the items removed
+        since the older version are tracked deletions, paragraphs and all."""
+        numbering = (self.numbering.bullets, 0) if len(items) > 1 else None
+        paragraphs = [x.paragraph("TableText", [x.run(text)] if removed else self._marked(
+            role, key, [x.run(text)]), numbering=numbering) for key, text, removed in items]
+        if not all(removed for *_, removed in items):  # else the whole row goes
+            for index, (*_, removed) in enumerate(items):
+                if removed:
+                    self.redline.delete_paragraph(paragraphs, index)
+        return x.row([self._label_cell(label, widths[0]), x.cell(paragraphs, widths[1])])
 
     def kpis(self, role: RoleSection):
         labels, columns = self.labels, role.columns
@@ -172,12 +195,15 @@ class Tables:
         aligns = [align for _, _, align in spec]
         rows = [self._header_row(headers, widths, aligns)]
         for number, kpi in enumerate(role.kpis, 1):
-            values = [str(number), kpi.name]
+            key = f"kpi:{number}"
+            values = [str(number), self._marked(role, f"{key}:name", kpi.name)]
             if columns.kpi_target:
-                values.append(kpi.target or self.empty)
+                values.append(self._marked(role, f"{key}:target", kpi.target or self.empty))
             if columns.kpi_weight:
-                values.append(self._percent(kpi.weight))
+                values.append(self._marked(role, f"{key}:weight", self._percent(kpi.weight)))
             rows.append(self._row(values, widths, aligns))
+            self._mark_added(role, key, rows[-1])
+        rows += self._removed_rows(role, "kpis", len(widths), 1, widths, aligns)
         return x.table(widths, _keep_ends(rows), caption=labels["kpis"])
 
     def staffing(self, department: DepartmentSection):
@@ -229,6 +255,35 @@ class Tables:
                      "page": x.complex_field(f"PAGEREF {x.bookmark_name(ref.anchor)} \\h")}
             rows.append(self._row([cells[key] for key in keys], widths, aligns))
         return x.table(widths, rows, caption=labels["position_index"])
+
+    # --- tracked changes (a --changes-since build) -----------------------------------------
+
+    def _marked(self, role: RoleSection, key: str, value, *, style: str | None = None):
+        """``value``, or the tracked change of its cell when the position's cell changed."""
+        runs = role.marks.cell(key) if role.marks is not None and self.redline else None
+        return self.redline.tracked(runs, style=style) if runs else value
+
+    def title(self, role: RoleSection, style: str) -> list | None:
+        """The runs of a retitled position's heading, its title change tracked; else None."""
+        return self._marked(role, "title", None, style=style)
+
+    def _mark_added(self, role: RoleSection, key: str, row) -> None:
+        if role.marks is not None and self.redline and role.marks.row_added(key):
+            self.redline.insert_row(row)
+
+    def _removed_rows(self, role: RoleSection, table: str, columns: int, text_column: int,
+                      widths: list[int], aligns: list[str | None]) -> list:
+        """The rows removed from a table, as tracked deletions: their old text, the
+        other cells empty."""
+        if role.marks is None or not self.redline:
+            return []
+        rows = []
+        for text in role.marks.removed(table):
+            values = [""] * columns
+            values[text_column] = text
+            rows.append(self._row(values, widths, aligns))
+            self.redline.delete_row(rows[-1])
+        return rows
 
     # --- cells, rows and widths --------------------------------------------------------------
 

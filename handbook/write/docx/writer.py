@@ -32,6 +32,7 @@ from ...style import MM
 from . import oxml as x
 from .images import Picture, chart_images, logo_image
 from .markdown import MarkdownRenderer
+from .redline import write_changes
 from .reference import TINT
 from .sections import Section, Sections
 from .style import apply_style, numbering_root, open_reference, tint
@@ -97,6 +98,8 @@ class DocxWriter:
             return
         self.cover()
         self.revisions()
+        if self.document.changes is not None:
+            write_changes(self)
         self.contents()
         self.intro()
         self.charts()
@@ -213,7 +216,8 @@ class DocxWriter:
             self.role(role)
 
     def role(self, role: RoleSection) -> None:
-        self._heading(role.anchor, style="PositionTitle")
+        self._heading(role.anchor, style="PositionTitle",
+                      runs=self.tables.title(role, "PositionTitle"))
         self._add(self.tables.role_header(role))
         if self.document.job_description is not None and self.document.charts:
             self._reporting_chart()
@@ -304,12 +308,14 @@ class DocxWriter:
         self.sections.start(section)
         self._fresh_page = True
 
-    def _heading(self, anchor: str, *, style: str | None = None) -> None:
+    def _heading(self, anchor: str, *, style: str | None = None,
+                 runs: list | None = None) -> None:
         """The heading of ``anchor``'s TOC entry (same text, same level), bookmarked for the
         TOC and every link to it; parts begin a page. ``style``: a character style that
-        sets it apart at any level (a position's title)."""
+        sets it apart at any level (a position's title); ``runs``: its text as tracked
+        changes (a retitled position), the TOC showing the new title."""
         entry = self.toc[anchor]
-        p = x.paragraph(f"Heading{min(entry.level, 9)}", [x.run(entry.text, style=style)],
+        p = x.paragraph(f"Heading{min(entry.level, 9)}", runs or [x.run(entry.text, style=style)],
                         page_break_before=entry.level == 1 and not self._fresh_page)
         self._bookmark_id += 1
         x.add_bookmark(p, x.bookmark_name(anchor), self._bookmark_id)

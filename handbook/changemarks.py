@@ -1,0 +1,138 @@
+"""The changes to a position marked in its own page: the redline an approver reads in place.
+
+``role_marks`` turns a position's diff entry into the cells of its page that changed, keyed
+the way the page is laid out (``title``, ``reports_to``, ``duty:3:text``, ``kpi:2:weight``,
+``req:<row label>:0``), each as kept/deleted/inserted runs of the printed text (a changed
+duty as its own Markdown with the changes marked in it, so it keeps its bold and links); rows
+added to a table, the old wording of rows removed from it, and requirement items removed
+(struck where they stood). Every writer marks the same cells: the HTML and PDF with
+``ins``/``del``, the DOCX with Word tracked changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .changetext import Runs, Texts
+from .diff import Entry, FieldChange, ItemChange
+from .markdown import Markdown, parse_markdown
+from .markedtext import marked_markdown
+
+__all__ = ["RoleMarks", "role_marks"]
+
+_TABLES = {"duties": "duty", "kpis": "kpi"}
+_ROW_TEXT = {"duties": "text", "kpis": "name"}
+_REQUIREMENT_KEYS = {"education": "education", "experience": "experience", "skills": "skills",
+                     "certifications": "certifications", "other": "other_requirements"}
+
+
+@dataclass
+class RoleMarks:
+    """What changed in one position's page since the older version."""
+
+    change: str  # "added", "changed" or "renamed": a change bar beside every such page
+    cells: dict[str, Runs] = field(default_factory=dict)
+    added_rows: set[str] = field(default_factory=set)  # "duty:4", "kpi:2": new rows
+    removed_rows: dict[str, list[str]] = field(default_factory=dict)  # "duties": old texts
+    texts: dict[str, Markdown] = field(default_factory=dict)  # "duty:1:text": marked Markdown
+    removed_items: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # per label
+
+    def cell(self, key: str) -> Runs | None:
+        return self.cells.get(key)
+
+    def markdown(self, key: str, plain: Markdown) -> Markdown:
+        """The cell's Markdown with its changes marked, else ``plain``."""
+        return self.texts.get(key, plain)
+
+    def requirement_items(self, label: str, values: list[str]) -> list[tuple[str, str, bool]]:
+        """A requirements row's items in print order, as (cell key, text, removed): the
+        current ones, and the removed ones where they stood in the old list."""
+        items = [(index, 1, f"req:{label}:{index}", value, False)
+                 for index, value in enumerate(values)]
+        items += [(old - 1, 0, "", text, True) for old, text in self.removed_items.get(label, [])]
+        return [(key, text, removed) for *_, key, text, removed in sorted(items)]
+
+    def removed_requirements(self, rows: list[tuple[str, list[str]]]) -> list[tuple[str, list]]:
+        """The requirement rows that are gone altogether, with their old items."""
+        present = {label for label, _ in rows}
+        return [(label, self.requirement_items(label, []))
+                for label in self.removed_items if label not in present]
+
+    def row_added(self, key: str) -> bool:
+        return key in self.added_rows
+
+    def removed(self, table: str) -> list[str]:
+        return self.removed_rows.get(table, [])
+
+
+def role_marks(entry: Entry, texts: Texts) -> RoleMarks:
+    """The marks of a position that was added, changed or renamed."""
+    marks = RoleMarks(entry.change)
+    for change in entry.fields:
+        if change.name == "title":
+            marks.cells["title"] = texts.words(change.old, change.new)
+        elif change.name == "reports_to":
+            marks.cells["reports_to"] = texts.change("reports_to", change.old, change.new)
+        elif change.name in _TABLES and change.items is not None:
+            _table(marks, change, texts)
+        elif change.name.startswith("requirements."):
+            _requirement(marks, change, texts)
+    return marks
+
+
+def _table(marks: RoleMarks, change: FieldChange, texts: Texts) -> None:
+    prefix, text_key = _TABLES[change.name], _ROW_TEXT[change.name]
+    for item in change.items or []:
+        if item.change == "added":
+            marks.added_rows.add(f"{prefix}:{item.new_index}")
+        elif item.change == "removed":
+            old = item.old.get(text_key) if isinstance(item.old, dict) else item.old
+            marks.removed_rows.setdefault(change.name, []).append(texts.plain(old))
+        elif item.change == "changed":
+            for one in item.fields:
+                key = f"{prefix}:{item.new_index}:{one.name}"
+                marked = _marked_text(one, texts) if change.name == "duties" else None
+                if marked is not None:
+                    marks.texts[key] = marked
+                else:
+                    marks.cells[key] = _cell(one, texts)
+
+
+def _marked_text(change: FieldChange, texts: Texts) -> Markdown | None:
+    """A duty's new text as the page prints it (inline Markdown), its changes marked."""
+    if change.name != "text" or not change.new:
+        return None
+    printed = parse_markdown(texts.convert(change.new), inline=True)
+    return marked_markdown(printed, texts.words(change.old, change.new))
+
+
+def _cell(change: FieldChange, texts: Texts) -> Runs:
+    if change.words is not None:
+        return texts.words(change.old, change.new)
+    return texts.change(change.name, change.old, change.new)
+
+
+def _requirement(marks: RoleMarks, change: FieldChange, texts: Texts) -> None:
+    """A requirements row, keyed by the label its row is printed under."""
+    key = _REQUIREMENT_KEYS.get(change.name.removeprefix("requirements."))
+    if key is None:
+        return
+    label = texts.labels[key]
+    if change.items is None:
+        if change.new:
+            marks.cells[f"req:{label}:0"] = texts.words(change.old, change.new)
+        elif change.old:
+            marks.removed_items[label] = [(1, texts.plain(str(change.old)))]
+        return
+    for item in change.items:
+        if item.new_index is not None and item.change in ("added", "changed"):
+            marks.cells[f"req:{label}:{item.new_index - 1}"] = _item_words(item, texts)
+        elif item.change == "removed":
+            marks.removed_items.setdefault(label, []).append(
+                (item.old_index, texts.plain(str(item.old))))
+
+
+def _item_words(item: ItemChange, texts: Texts) -> Runs:
+    if item.change == "added":
+        return [("ins", texts.plain(str(item.new)))]
+    return texts.words(str(item.old), str(item.new))
