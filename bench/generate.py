@@ -3,6 +3,11 @@
 ``python bench/generate.py 800 build/bench/content/synthetic-800`` writes a handbook of 800
 positions whose duty lengths, requirement lists and KPIs look like the examples' (about
 1.3 printed pages per position), the same bytes on every run.
+
+``--wide`` gives the growth benchmark's shape instead: as many departments as one per 33
+positions (60 at 2,000), three levels in each (head, three leads, staff) and a dotted line from
+one position in 40 to a lead of another department (50 at 2,000), so 500 and 2,000 positions
+differ in size only and every step should grow linearly between them.
 """
 
 from __future__ import annotations
@@ -83,10 +88,11 @@ def _role(rng: random.Random, number: int, department: str, title: str,
     return role
 
 
-def generate(positions: int, target: Path, seed: int = 2026) -> Path:
-    """Write a handbook with exactly ``positions`` roles into ``target``."""
+def generate(positions: int, target: Path, seed: int = 2026, *, wide: bool = False) -> Path:
+    """Write a handbook with exactly ``positions`` roles into ``target`` (``wide``: the growth
+    benchmark's shape, in the module docstring)."""
     rng = random.Random(seed)
-    per_department = 20
+    sizes = _department_sizes(positions - 1, round(positions * 3 / 100)) if wide else None
     departments = []
     roles: dict[str, dict] = {}
     roles["ceo"] = _role(rng, 0, "hq", "电商事业部总经理", None)
@@ -106,6 +112,7 @@ def generate(positions: int, target: Path, seed: int = 2026) -> Path:
         roles[head_id] = _role(rng, number, dept_id, f"{area}{LEVELS[0]}", "ceo")
         number += 1
         leads: list[str] = []
+        per_department = sizes[dept_index - 1] if sizes else 20
         for slot in range(per_department - 1):
             if number >= positions:
                 break
@@ -118,6 +125,8 @@ def generate(positions: int, target: Path, seed: int = 2026) -> Path:
                 manager = leads[slot % len(leads)]
             roles[role_id] = _role(rng, number, dept_id, title, manager)
             number += 1
+    if wide:
+        _dotted_lines(random.Random(seed + 1), roles, positions // 40)
     handbook = {
         "title": f"电商事业部岗位说明书（{positions} 个岗位）",
         "organization": "星河电子商务有限公司",
@@ -135,6 +144,22 @@ def generate(positions: int, target: Path, seed: int = 2026) -> Path:
     return target
 
 
+def _department_sizes(positions: int, departments: int) -> list[int]:
+    """``positions`` shared as evenly as whole numbers allow among ``departments``."""
+    count = max(1, departments)
+    return [positions // count + (1 if i < positions % count else 0) for i in range(count)]
+
+
+def _dotted_lines(rng: random.Random, roles: dict[str, dict], count: int) -> None:
+    """``count`` staff positions get a dotted line to a lead of another department."""
+    leads = [i for i in roles if i.endswith(("-r00", "-r01", "-r02"))]
+    staff = [i for i in roles if "-r" in i and i not in leads]
+    for role_id in rng.sample(staff, min(count, len(staff))):
+        department = roles[role_id]["department"]
+        roles[role_id]["dotted_line_to"] = [rng.choice(
+            [lead for lead in leads if roles[lead]["department"] != department])]
+
+
 def _dump(path: Path, data: dict) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200),
                     encoding="utf-8")
@@ -144,8 +169,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("positions", type=int)
     parser.add_argument("target", type=Path)
+    parser.add_argument("--wide", action="store_true",
+                        help="the growth benchmark's shape: departments of ~33, dotted lines")
     args = parser.parse_args()
-    generate(args.positions, args.target)
+    generate(args.positions, args.target, wide=args.wide)
 
 
 if __name__ == "__main__":

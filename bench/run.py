@@ -15,6 +15,11 @@ It prints the ratios (project ÷ peer), how many cores --each-role kept busy (CP
 the whole tree ÷ wall seconds), the growth between the two largest sizes and the targets
 of the largest size, and writes build/bench/results.json. ``--quick`` runs the small sizes
 only.
+
+Growth: every step (check, HTML, PDF, DOCX) is also timed on two handbooks of the same shape
+(``generate.py --wide``: departments of 33 positions, dotted lines across them) at 500 and
+2,000 positions, and its growth 500 → 2,000 is checked against linear (≤ 4.4×).
+``--growth`` runs only that.
 """
 
 from __future__ import annotations
@@ -120,6 +125,33 @@ def _preview(content: Path) -> dict:
     return json.loads(done.stdout)
 
 
+GROWTH_SIZES = (500, 2000)
+GROWTH_STEPS = {"check": ["check"], "html": ["build", "-f", "html"], "pdf": ["build", "-f", "pdf"],
+                "docx": ["build", "-f", "docx", "--no-page-numbers"]}
+
+
+def run_growth(sizes: tuple[int, ...] = GROWTH_SIZES) -> dict:
+    """Each step timed at each size on the --wide shape; growth from the first to the last."""
+    timings: dict[str, dict[int, dict]] = {step: {} for step in GROWTH_STEPS}
+    for positions in sizes:
+        content = OUT / "content" / f"wide-{positions}"
+        if not (content / "handbook.yml").exists():
+            shutil.rmtree(content, ignore_errors=True)
+            generate(positions, content, wide=True)
+        out = OUT / f"out-wide-{positions}"
+        for step, args in GROWTH_STEPS.items():
+            command = [*HANDBOOK, args[0], str(content), *args[1:]]
+            if args[0] == "build":
+                command += ["-o", str(out)]
+            timings[step][positions] = measure(command, ROOT)
+            print(f"  {positions:>5} {step:<5} {timings[step][positions]['seconds']:>7} s",
+                  flush=True)
+    small, large = sizes[0], sizes[-1]
+    growth = {step: round(t[large]["seconds"] / t[small]["seconds"], 2)
+              for step, t in timings.items()}
+    return {"positions": f"{small} → {large}", "timings": timings, "growth": growth}
+
+
 def ratios(result: dict) -> dict:
     bare = result["bare_weasyprint"]
     pdf = result["pdf"]
@@ -141,9 +173,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="handbook benchmark")
     parser.add_argument("--quick", action="store_true", help="50 and 200 positions only")
     parser.add_argument("--sizes", type=int, nargs="*")
+    parser.add_argument("--growth", action="store_true",
+                        help="only the growth of every step, 500 → 2,000 positions")
     args = parser.parse_args()
-    sizes = args.sizes or ([50, 200] if args.quick else [50, 200, 800])
+    sizes = [] if args.growth else args.sizes or ([50, 200] if args.quick else [50, 200, 800])
     OUT.mkdir(parents=True, exist_ok=True)
+    growth = None
+    if args.growth or not (args.quick or args.sizes):
+        print(f"-- growth, {' and '.join(map(str, GROWTH_SIZES))} positions", flush=True)
+        growth = run_growth()
     results = []
     for positions in sizes:
         print(f"-- {positions} positions", flush=True)
@@ -156,6 +194,8 @@ def main() -> None:
                     "platform": platform.platform()},
         "results": results,
     }
+    if growth:
+        report["step_growth"] = growth
     if len(results) >= 2:
         small, large = results[-2], results[-1]
         report["growth"] = {
@@ -163,7 +203,20 @@ def main() -> None:
             "pdf_time": round(large["pdf"]["seconds"] / small["pdf"]["seconds"], 2),
         }
     (OUT / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    _print_table(report)
+    if growth:
+        _print_growth(growth)
+    if results:
+        _print_table(report)
+
+
+def _print_growth(growth: dict) -> None:
+    """Each step's seconds at both sizes and its growth, against the issue's 4.4× must."""
+    small, large = (int(n) for n in growth["positions"].split(" → "))
+    print(f"\n{'step':<6} {f'{small} s':>8} {f'{large} s':>8} {'growth':>7}")
+    for step, times in growth["timings"].items():
+        factor = growth["growth"][step]
+        print(f"{step:<6} {times[small]['seconds']:>8} {times[large]['seconds']:>8} "
+              f"{factor:>6}×  {'met ' if factor <= 4.4 else 'MISSED'}  ≤ 4.4×")
 
 
 def _print_table(report: dict) -> None:

@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .bounds import LeastBoxes
 from .content import DEFAULT_STYLE, Style
 from .layout import layout_chart
 from .model import ChartDepartment, ChartNode, ChartPage, Layout
+from .shapes import group_sizes, signature
 
 # Leaf-column shapes to try: (stack from this many leaf reports, or None for the caller's
 # threshold; max rows; min columns). The first is layout_chart's default.
@@ -110,6 +112,7 @@ class _Charter:
             unique.setdefault(node.id, node)
         self.nodes = list(unique.values())
         self.by_id = {n.id: n for n in self.nodes}
+        self._order = {n.id: index for index, n in enumerate(self.nodes)}
         self.width, self.height, self.min_font = page
         self.kind, self.departments, self.lang, self.labels = kind, departments, lang, labels
         self.threshold, self.style = threshold, style
@@ -119,12 +122,15 @@ class _Charter:
             if n.parent in self.by_id and n.parent != n.id:
                 self.children[n.parent].append(n.id)
         self._sizes = self._subtree_sizes()
+        self._least = LeastBoxes(self.nodes, lang=lang, labels=labels, style=style)
 
     def fit(self, ids: list[str], *, readable: bool = True) -> _Fit | None:
         """The best fit of the chart of `ids`; None if it is not readable and must be."""
         key = tuple(ids)
         best = self._fits.get(key)
         if best is None:
+            if readable and self._cannot_fit(ids):
+                return None  # not laid out: the boxes alone are too big to read on a page
             best = self._fits[key] = self._best(ids)
         if readable and not _readable(best, self.min_font):
             return None
@@ -191,9 +197,15 @@ class _Charter:
     def _best(self, ids: list[str]) -> _Fit:
         best: _Fit | None = None
         stackable = self._stackable(ids)
+        sizes = self._group_sizes(ids)
+        tried: set[tuple[int | None, ...]] = set()
         for threshold, rows, columns in _LEAF_SHAPES:
             if self.threshold is None and threshold is not None:
                 continue  # the caller turned stacking off
+            shape = signature(sizes, threshold or self.threshold or 0, rows, columns)
+            if shape in tried:
+                continue  # the same layout as a shape tried: it cannot change the best
+            tried.add(shape)
             layout = self._layout(ids, threshold or self.threshold, rows, columns)
             for fit in self._orientations(layout):
                 if best is None or _rank(fit, self.min_font) > _rank(best, self.min_font):
@@ -205,6 +217,14 @@ class _Charter:
         assert best is not None
         return best
 
+    def _group_sizes(self, ids: list[str]) -> list[int]:
+        inside = set(ids)
+        counts = []
+        for i in ids:
+            reports = [c for c in self.children[i] if c in inside]
+            counts.append((len(reports), sum(self.by_id[c].assistant for c in reports)))
+        return group_sizes(counts)
+
     def _stackable(self, ids: list[str]) -> bool:
         """Whether some manager has two or more reports and all of them are leaves."""
         inside = set(ids)
@@ -214,6 +234,11 @@ class _Charter:
                     c in inside for r in reports for c in self.children[r]):
                 return True
         return False
+
+    def _cannot_fit(self, ids: list[str]) -> bool:
+        """`_hopeless` for any layout of `ids`, judged from the least size of their boxes."""
+        scale = self.min_font / self.style.min_font_pt
+        return self._least.area(ids) * scale * scale > self.width * self.height
 
     def _hopeless(self, layout: Layout) -> bool:
         """Too much box area for a page at the smallest readable scale, whatever the shape."""
@@ -260,7 +285,7 @@ class _Charter:
 
     def _layout(self, ids: list[str], threshold: int | None, rows: int, columns: int) -> Layout:
         inside = set(ids)
-        nodes = [n for n in self.nodes if n.id in inside]
+        nodes = [self.by_id[i] for i in sorted(inside, key=self._order.__getitem__)]
         return layout_chart(
             nodes, lang=self.lang, leaf_columns_threshold=threshold, max_leaf_rows=rows,
             min_leaf_columns=columns, departments=self.departments, labels=self.labels,

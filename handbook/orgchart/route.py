@@ -10,46 +10,19 @@ with the lowest score wins; ties go to the first candidate, so routing is determ
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from .model import DottedEdge, Point
+from .spatial import SpatialIndex
 
 if TYPE_CHECKING:
     from .content import Style
 
 _Rect = tuple[float, float, float, float]  # x, y, w, h
-_CELL = 64.0
 _EPS = 0.5
 _CLEAR = 5.0  # a dashed line closer than this to a box edge or another line seems to touch it
-
-
-class _Grid:
-    """Uniform-grid index of rectangles and segments, so a query looks only at nearby items."""
-
-    def __init__(self) -> None:
-        self._cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self.items: list[tuple[float, float, float, float]] = []  # x0, y0, x1, y1
-
-    def add(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        index = len(self.items)
-        self.items.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-        for cell in _cells(x0, y0, x1, y1):
-            self._cells[cell].append(index)
-
-    def near(self, x0: float, y0: float, x1: float, y1: float) -> set[int]:
-        found: set[int] = set()
-        for cell in _cells(x0, y0, x1, y1):
-            found.update(self._cells.get(cell, ()))
-        return found
-
-
-def _cells(x0: float, y0: float, x1: float, y1: float):
-    for i in range(int(min(x0, x1) // _CELL), int(max(x0, x1) // _CELL) + 1):
-        for j in range(int(min(y0, y1) // _CELL), int(max(y0, y1) // _CELL) + 1):
-            yield i, j
 
 
 def route_dotted(
@@ -59,21 +32,35 @@ def route_dotted(
     """One dashed polyline per (source, target) pair, in the order given."""
     if not pairs:
         return []
-    boxes = _Grid()
+    boxes = SpatialIndex()
     for x, y, w, h in rects.values():
         boxes.add(x, y, x + w, y + h)
-    lines = _Grid()
+    lines = _Lines()
     for points in solid:
-        for a, b in pairwise(points):
-            lines.add(a[0], a[1], b[0], b[1])
+        lines.add(points)
     rows = sorted({(r[1], r[1] + r[3]) for r in rects.values()})
     routes = []
     for source, target in pairs:
         best = _cheapest(_candidates(rects[source], rects[target], rows, style), boxes, lines)
         routes.append(DottedEdge(source, target, best))
-        for a, b in pairwise(best):
-            lines.add(a[0], a[1], b[0], b[1])
+        lines.add(best)
     return routes
+
+
+class _Lines:
+    """The lines drawn so far, horizontal and vertical segments apart: a dashed segment is only
+    scored against lines that run the same way (crossing a line costs nothing)."""
+
+    def __init__(self) -> None:
+        self.horizontal = SpatialIndex()
+        self.vertical = SpatialIndex(columns=True)
+
+    def add(self, points: Sequence[Point]) -> None:
+        for a, b in pairwise(points):
+            if a[1] == b[1]:
+                self.horizontal.add(a[0], a[1], b[0], b[1])
+            elif a[0] == b[0]:
+                self.vertical.add(a[0], a[1], b[0], b[1])
 
 
 def _ends(r: _Rect, other: _Rect, style: Style) -> list[tuple[Point, Point, str]]:
@@ -143,7 +130,7 @@ def _reaches(on: Point, direction: str, yc: float) -> bool:
 
 
 def _cheapest(
-    candidates: list[tuple[Point, ...]], boxes: _Grid, lines: _Grid
+    candidates: list[tuple[Point, ...]], boxes: SpatialIndex, lines: _Lines
 ) -> tuple[Point, ...]:
     """The lowest-cost route. Length and bends are a lower bound of the cost, so candidates are
     tried shortest first and the search stops once no shorter one is left to beat the best."""
@@ -163,16 +150,18 @@ def _base_cost(route: tuple[Point, ...]) -> float:
     return length + (len(route) - 2) * 15
 
 
-def _cost(route: tuple[Point, ...], boxes: _Grid, lines: _Grid, limit: float) -> float:
+def _cost(route: tuple[Point, ...], boxes: SpatialIndex, lines: _Lines, limit: float) -> float:
     """Crossed boxes cost most; then running close along a box edge or another line (the
     dashes would cling to the box or read as part of the other line); then length and bends.
 
-    Stops counting (returning at least `limit`) once the route cannot beat `limit`.
+    Stops counting (returning at least `limit`) once the route cannot beat `limit`: every term
+    only grows, so the cost so far is a lower bound of the whole.
     """
+    base = _base_cost(route)
     crossings = 0
     near = 0.0
     for a, b in pairwise(route):
-        if crossings * 1e6 >= limit:
+        if crossings * 1e6 + near * 50 + base >= limit:
             return limit
         x0, x1 = sorted((a[0], b[0]))
         y0, y1 = sorted((a[1], b[1]))
@@ -181,14 +170,22 @@ def _cost(route: tuple[Point, ...], boxes: _Grid, lines: _Grid, limit: float) ->
             bx0, by0, bx1, by1 = boxes.items[i]
             if x1 > bx0 + _EPS and x0 < bx1 - _EPS and y1 > by0 + _EPS and y0 < by1 - _EPS:
                 crossings += 1
+                if crossings * 1e6 + base >= limit:
+                    return limit
             elif horizontal and min(abs(y0 - by0), abs(y0 - by1)) < _CLEAR:
                 near += max(0.0, min(x1, bx1) - max(x0, bx0))
             elif not horizontal and min(abs(x0 - bx0), abs(x0 - bx1)) < _CLEAR:
                 near += max(0.0, min(y1, by1) - max(y0, by0))
-        for i in lines.near(x0 - _CLEAR, y0 - _CLEAR, x1 + _CLEAR, y1 + _CLEAR):
-            lx0, ly0, lx1, ly1 = lines.items[i]
-            if horizontal and ly0 == ly1 and abs(ly0 - y0) < _CLEAR:
-                near += max(0.0, min(x1, lx1) - max(x0, lx0))
-            elif not horizontal and lx0 == lx1 and abs(lx0 - x0) < _CLEAR:
-                near += max(0.0, min(y1, ly1) - max(y0, ly0))
-    return crossings * 1e6 + near * 50 + _base_cost(route)
+        if horizontal:
+            along = lines.horizontal
+            for i in along.near(x0 - _CLEAR, y0 - _CLEAR, x1 + _CLEAR, y1 + _CLEAR):
+                lx0, ly0, lx1, _ = along.items[i]
+                if abs(ly0 - y0) < _CLEAR:
+                    near += max(0.0, min(x1, lx1) - max(x0, lx0))
+        else:
+            along = lines.vertical
+            for i in along.near(x0 - _CLEAR, y0 - _CLEAR, x1 + _CLEAR, y1 + _CLEAR):
+                lx0, ly0, _, ly1 = along.items[i]
+                if abs(lx0 - x0) < _CLEAR:
+                    near += max(0.0, min(y1, ly1) - max(y0, ly0))
+    return crossings * 1e6 + near * 50 + base

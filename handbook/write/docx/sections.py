@@ -50,6 +50,7 @@ class Sections:
         self._headers: dict[tuple, str] = {}
         self._footers: dict[tuple, str] = {}
         names = {str(p.partname) for p in part.package.iter_parts()}
+        self._rid = 1  # where the search for a free relationship id resumes
         self._next = {"header": _first_free(names, "header"),
                       "footer": _first_free(names, "footer")}
 
@@ -66,7 +67,8 @@ class Sections:
     def start(self, section: Section) -> None:
         """End the current section here (the next page begins ``section``)."""
         sect = self.properties(self.current)
-        last = self.body[-1] if len(self.body) else None
+        # the last child, without len(): lxml counts the children one by one
+        last = next(self.body.iterchildren(reversed=True), None)
         if last is not None and last.tag == x.qn("w:p") and last.find(
                 f"{x.qn('w:pPr')}/{x.qn('w:sectPr')}") is None:
             ppr = last.find(x.qn("w:pPr"))  # no empty paragraph: the last one carries it
@@ -138,7 +140,19 @@ class Sections:
         content_type = CT.WML_HEADER if kind == "header" else CT.WML_FOOTER
         part = part_class(PackURI(f"/word/{kind}{number}.xml"), content_type, element,
                           self.part.package)
-        return self.part.relate_to(part, reltype)
+        return self._relate(part, reltype)
+
+    def _relate(self, part, reltype: str) -> str:
+        """A relationship to a new ``part``, its id the next free one after the last given.
+
+        ``Part.relate_to`` first looks for the same relationship among all of them and then for
+        the lowest free id from rId1: with a header per position that is quadratic."""
+        rels = self.part.rels
+        while f"rId{self._rid}" in rels:
+            self._rid += 1
+        rid = f"rId{self._rid}"
+        rels.add_relationship(reltype, part, rid)
+        return rid
 
 
 def _tabs(text_width: int, *, centre: bool) -> list[tuple]:
