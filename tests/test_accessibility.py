@@ -261,6 +261,27 @@ def test_the_keyboard_finds_a_skip_link_and_sees_where_it_is(browser, tmp_path, 
     assert link["tag"] in ("a", "summary") and link["outline"] >= 2 and link["visible"]
 
 
+_LINK_STYLE = r"""(() => {
+  const link = document.querySelector('#intro a[href="https://example.com/policy"]');
+  const text = getComputedStyle(link.parentElement), style = getComputedStyle(link);
+  return {line: style.textDecorationLine, colour: style.color, around: text.color};
+})()"""
+
+
+@needs_chromium
+def test_a_link_in_running_text_is_underlined_not_told_by_colour_alone(browser, handbook_dir,
+                                                                       tmp_path):
+    handbook_dir.edit("handbook.yml", "  This handbook describes the operations team",
+                      "  See [the policy](https://example.com/policy).\n\n"
+                      "  This handbook describes the operations team")
+    path = tmp_path / "page.html"
+    path.write_text(render_html(document_for(handbook_dir.root), root=handbook_dir.root),
+                    encoding="utf-8")
+    style = browser.evaluate(browser.open(path.as_uri(), 1280), _LINK_STYLE)
+    assert style["line"] == "underline"
+    assert style["colour"] != style["around"]
+
+
 # --- colours: a brand that would break contrast -------------------------------------------
 
 

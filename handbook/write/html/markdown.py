@@ -1,5 +1,6 @@
 """Markdown fields as HTML for the handbook page: headings fitted under their section,
-images inlined from the handbook directory or reduced to their alt text.
+images inlined from the handbook directory or reduced to their alt text, links marked as
+links in running text.
 
 The tokens are the ones ``handbook.markdown`` parsed (raw HTML off, unsafe links already
 dropped); this renderer only changes how two kinds of token are written out, so the HTML
@@ -30,6 +31,12 @@ class _Renderer(RendererHTML):
 
     def heading_close(self, tokens, idx, options, env) -> str:
         return f"</h{_level(tokens, idx, env)}>\n"
+
+    def link_open(self, tokens, idx, options, env) -> str:
+        """A link in running text is coloured and underlined (WCAG 1.4.1: not told apart
+        from the words around it by colour alone); the class keeps navigation links plain."""
+        tokens[idx].attrJoin("class", "md-link")
+        return self.renderToken(tokens, idx, options, env)
 
     def image(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
