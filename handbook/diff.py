@@ -28,6 +28,7 @@ __all__ = ["Diff", "Entry", "FieldChange", "ItemChange", "compare", "tokens", "w
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
 _TOKEN = re.compile(rf"(?:(?![{_CJK}])[^\W_])+|\s+|.", re.S)
+_IDENTIFIERS = frozenset({"version", "number", "code", "grade"})  # compared whole
 _SIMILAR = 0.5  # SequenceMatcher ratio above which two items are "the same, reworded"
 
 Words = list[tuple[str, str]]  # ("=" | "-" | "+", text)
@@ -203,6 +204,9 @@ def _plain(value: Any) -> Any:
 
 
 def _value_change(name: str, old: Any, new: Any, *, text: bool = False) -> FieldChange | None:
+    """A text field's change word by word, except identifiers: "2.0 → 2.1" is one new
+    version, not a kept "2." with a changed digit."""
+    text = text and name.rsplit(".", 1)[-1] not in _IDENTIFIERS
     if text and isinstance(old, str) and isinstance(new, str):
         a, b = normal_text(old), normal_text(new)
         if a == b:

@@ -312,3 +312,15 @@ def test_a_bad_review_period_is_an_error_at_its_line(versions, capsys):
     assert main(["check", str(new)]) == 1
     out = capsys.readouterr().out
     assert "handbook.yml:6:15: error: `review_every`: write a period such as `12 months`" in out
+
+
+def test_an_identifier_changes_whole_and_prose_word_by_word(versions, capsys):
+    old, new = versions
+    _edit(new / "handbook.yml", "number: XH-HR-OPS-2026-01", "number: XH-HR-OPS-2026-02")
+    _edit(new / "roles" / "promo-lead.yml", DUTY_OLD, DUTY_NEW)
+    found = _by_id(_json(capsys, old, new))
+    number = _field(found["handbook", "new"], "document.number")
+    assert (number["old"], number["new"], number.get("words")) == (
+        "XH-HR-OPS-2026-01", "XH-HR-OPS-2026-02", None)
+    duty = _field(found["role", "promo-lead"], "duties")["items"][0]["fields"][0]
+    assert duty["words"]
