@@ -97,13 +97,13 @@ class PartFacts:
 def print_page(job: PrintJob) -> None:
     """The whole page in one pass: WeasyPrint as it is."""
     document = _render(job, [])
-    document.write_pdf(job.target, **pdf_options(job))
+    document.write_pdf(job.target, **_pdf_options(job))
 
 
 def print_part(job: PrintJob) -> PartFacts:
     """One part, without page-margin boxes; what the join needs about it."""
     document = _render(job, [CSS(string=_NO_MARGIN_BOXES)])
-    document.write_pdf(job.target, **pdf_options(job))
+    document.write_pdf(job.target, **_pdf_options(job))
     return PartFacts(pages=[_page_facts(page) for page in document.pages],
                      fonts=font_uses(document, job.faces_dir))
 
@@ -128,7 +128,7 @@ def print_margins(job: PrintJob, piece: MarginPiece) -> PartFacts:
     if len(document.pages) != len(piece.pages) + primer:
         raise RuntimeError(f"the running headers came out on {len(document.pages)} pages "
                            f"for {len(piece.pages) + primer}")
-    document.write_pdf(job.target, **pdf_options(job, tagged=False))
+    document.write_pdf(job.target, **_pdf_options(job, tagged=False))
     if primer:
         with pikepdf.open(job.target, allow_overwriting_input=True) as pdf:
             del pdf.pages[0]
@@ -137,7 +137,7 @@ def print_margins(job: PrintJob, piece: MarginPiece) -> PartFacts:
                      fonts=font_uses(document, job.faces_dir))
 
 
-def pdf_options(job: PrintJob, *, tagged: bool = True) -> dict:
+def _pdf_options(job: PrintJob, *, tagged: bool = True) -> dict:
     """WeasyPrint's ``write_pdf`` options for the job's variant. The running headers and
     footers (``tagged=False``) are drawn over tagged pages as artifacts (``tags``): they
     take the variant's colour space and version, but no structure of their own."""
