@@ -7,6 +7,7 @@ tree together, sampled every 20 ms with psutil):
   handbook build -f html | -f pdf | -f pdf --single-pass | -f docx (with and without the
   TOC page numbers' LibreOffice pass) | --each-role
   bare WeasyPrint on the exact HTML handbook writes  (HTML(filename=…).write_pdf(…))
+  the tagged build (--pdf-variant pdf/ua-1) and bare WeasyPrint's tagged pass on that HTML
   pandoc converting the same HTML to DOCX
   handbook check, and handbook diff against a copy with one duty and one title edited
   the live preview's start-up and its rebuild after each of those edits (bench/preview.py)
@@ -46,6 +47,8 @@ OUT = ROOT / "build" / "bench"
 HANDBOOK = [sys.executable, "-m", "handbook"]
 BARE_WEASYPRINT = ("import sys, weasyprint; "
                    "weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])")
+BARE_WEASYPRINT_TAGGED = BARE_WEASYPRINT.replace("(sys.argv[2])",
+                                                 "(sys.argv[2], pdf_variant='pdf/ua-1')")
 
 
 def measure(command: list[str], cwd: Path) -> dict:
@@ -103,6 +106,12 @@ def run_size(positions: int) -> dict:
     result["bare_weasyprint"] = measure([sys.executable, "-c", BARE_WEASYPRINT, str(html),
                                          str(bare_pdf)], ROOT)
     result["bare_weasyprint"]["bytes"] = bare_pdf.stat().st_size
+    result["pdf_tagged"] = measure([*HANDBOOK, "build", str(content), "-f", "pdf",
+                                    "--pdf-variant", "pdf/ua-1", "-o", str(out / "tagged")],
+                                   ROOT)
+    result["bare_weasyprint_tagged"] = measure(
+        [sys.executable, "-c", BARE_WEASYPRINT_TAGGED, str(html), str(out / "bare-tagged.pdf")],
+        ROOT)
     if shutil.which("pandoc"):
         result["pandoc_docx"] = measure(["pandoc", str(html), "-o", str(out / "pandoc.docx")],
                                         ROOT)
@@ -161,6 +170,8 @@ def ratios(result: dict) -> dict:
         "pdf_rss_total": pdf["rss_total_mb"] / bare["rss_max_mb"],
         "pdf_size": pdf["bytes"] / bare["bytes"],
         "single_pass_time": result["pdf_single_pass"]["seconds"] / bare["seconds"],
+        "tagged_time": (result["pdf_tagged"]["seconds"]
+                        / result["bare_weasyprint_tagged"]["seconds"]),
         "each_role_vs_pdf": result["each_role"]["seconds"] / pdf["seconds"],
         "each_role_cores": result["each_role"]["cpu_seconds"] / result["each_role"]["seconds"],
     }
@@ -230,6 +241,11 @@ def _print_table(report: dict) -> None:
               f"{r['single_pass_time']:>7} {r['pdf_rss_largest']:>8} {r['pdf_rss_total']:>8} "
               f"{r['pdf_size']:>6} {r.get('docx_time', '-'):>12} {r['each_role_vs_pdf']:>9} "
               f"{r['each_role_cores']:>10} {result['docx_page_numbers']['seconds']:>10}")
+    for result in report["results"]:
+        r = result["ratios"]
+        print(f"{result['positions']:>9} tagged (pdf/ua-1): {result['pdf_tagged']['seconds']} s"
+              f", bare WeasyPrint tagged {result['bare_weasyprint_tagged']['seconds']} s: "
+              f"{r['tagged_time']}× (untagged {r['pdf_time']}×)")
     if "growth" in report:
         print(f"growth {report['growth']['positions']}: {report['growth']['pdf_time']}×")
     print(f"\n{'positions':>9} {'check s':>8} {'diff s':>7} {'serve start':>11} "
@@ -250,6 +266,7 @@ def _print_targets(report: dict) -> None:
               ("PDF peak memory, largest process ÷ bare ≤ 0.5", r["pdf_rss_largest"] <= 0.5),
               ("PDF peak memory, all processes ÷ bare ≤ 0.8", r["pdf_rss_total"] <= 0.8),
               ("PDF size ÷ bare ≤ 1.5", r["pdf_size"] <= 1.5),
+              ("tagged PDF time ÷ bare WeasyPrint tagged ≤ 0.8", r["tagged_time"] <= 0.8),
               ("--each-role keeps every core busy (≥ 90 %)", r["each_role_cores"] >= 0.9 * cores)]
     if "docx_time" in r:
         checks.append(("DOCX time ÷ pandoc ≤ 0.5", r["docx_time"] <= 0.5))

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .colour import brand_bands
 from .errors import ContentError, Problem, UsageError, did_you_mean
 from .load import LoadedFile, load_yaml
+from .pdfvariants import variant_problem
 from .rules import IMAGE_SUFFIXES, asset_problem
 from .style import PAGE_SIZES, FontFace, Style, page_size_name, parse_margins
 
@@ -28,7 +29,7 @@ __all__ = ["BRAND_FILES", "find_brand_file", "load_brand"]
 
 BRAND_FILES = ("_brand.yml", "brand.yml", "_brand.yaml", "brand.yaml")
 FONT_SUFFIXES = {".ttf", ".otf", ".woff", ".woff2", ".ttc"}
-_HANDBOOK_KEYS = ("footer", "cover_image", "page", "reference_docx")
+_HANDBOOK_KEYS = ("footer", "cover_image", "page", "reference_docx", "pdf_variant")
 _PAGE_KEYS = ("size", "margins")
 _REGION = {"zh-Hans": "SC", "zh-Hant": "TC"}
 _NOTO_CJK = re.compile(r"^(Noto (?:Sans|Serif)(?: Mono)? CJK) (SC|TC|HK|JP|KR)$")
@@ -269,6 +270,13 @@ def _apply_defaults(style: Style, settings: dict, directory: Path, loaded: Loade
     if settings.get("reference_docx"):
         changes["reference_docx"] = _asset(directory, str(settings["reference_docx"]), loaded,
                                            (*path, "reference_docx"), problems, {".docx"})
+    if settings.get("pdf_variant") is not None:
+        variant = settings["pdf_variant"]
+        problem = variant_problem(variant)
+        if problem:
+            problems.append(Problem(loaded.at((*path, "pdf_variant")), "error", problem))
+        else:
+            changes["pdf_variant"] = variant.strip().lower()
     page = settings.get("page") if isinstance(settings.get("page"), dict) else {}
     size = page.get("size")
     if size is not None:

@@ -45,6 +45,7 @@ class BuildRequest:
     single_pass: bool | None = None  # PDF in one pass (True), parallel parts (False), by size
     page_numbers: bool = True  # the Word TOC's page numbers from a LibreOffice pass
     changes_since: str | None = None  # an older version (directory or git revision) to mark
+    pdf_variant: str | None = None  # WeasyPrint's PDF variant; wins over handbook.yml, brand
 
 
 @dataclass
@@ -72,7 +73,8 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
             if not request.roles:  # the handbook renders here while the pool works
                 result.notices += _write_handbook(document, request.formats, out, staging,
                                                   root, report, request.single_pass,
-                                                  request.page_numbers)
+                                                  request.page_numbers,
+                                                  _pdf_variant(request, document))
             job_descriptions.finish()
         result.written = staging.commit()
     return result
@@ -98,6 +100,7 @@ class _JobDescriptions:
     def __init__(self, request: BuildRequest, document: Document, root: Path,
                  targets: list[tuple[str, str, Path]], report: Progress) -> None:
         self._document, self._root, self._targets, self._report = document, root, targets, report
+        self._variant = _pdf_variant(request, document)
         self._pool = None
         self._pending: list = []
         if len(targets) > self._CHUNK and (os.cpu_count() or 1) > 1:
@@ -113,7 +116,8 @@ class _JobDescriptions:
         step, total = "job descriptions", len(self._targets)
         if self._pool is None:
             for done, (role_id, fmt, path) in enumerate(self._targets, 1):
-                _write_one(job_description(self._document, role_id), fmt, path, self._root)
+                _write_one(job_description(self._document, role_id), fmt, path, self._root,
+                           self._variant)
                 self._report(step, done, total)
             return
         done = 0
@@ -136,17 +140,23 @@ def _start_worker(request: BuildRequest, diff: Diff | None) -> None:
     """Each worker resolves the Document once and keeps it (and WeasyPrint's caches); the
     diff of ``--changes-since`` comes from the parent, so no worker reads the old version."""
     document, root, _ = _prepare(request, diff)
-    _worker_state.update(document=document, root=root)
+    _worker_state.update(document=document, root=root, variant=_pdf_variant(request, document))
 
 
 def _worker_chunk(targets: list[tuple[str, str, Path]]) -> int:
     document, root = _worker_state["document"], _worker_state["root"]
     for role_id, fmt, path in targets:
-        _write_one(job_description(document, role_id), fmt, path, root)
+        _write_one(job_description(document, role_id), fmt, path, root, _worker_state["variant"])
     return len(targets)
 
 
-def _write_one(document: Document, fmt: str, path: Path, root: Path) -> None:
+def _pdf_variant(request: BuildRequest, document: Document) -> str | None:
+    """``--pdf-variant``, else the default of handbook.yml or the brand (in the Style)."""
+    return request.pdf_variant or document.style.pdf_variant
+
+
+def _write_one(document: Document, fmt: str, path: Path, root: Path,
+               variant: str | None = None) -> None:
     if fmt == "docx":
         from .write.docx import write_docx
 
@@ -160,7 +170,7 @@ def _write_one(document: Document, fmt: str, path: Path, root: Path) -> None:
     else:
         from .write.pdf import write_pdf
 
-        write_pdf(document, html, path, root=root)
+        write_pdf(document, html, path, root=root, variant=variant)
 
 
 def build_document(request: BuildRequest) -> tuple[Document, Path]:
@@ -217,6 +227,8 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
     script = locale.labels if locale.labels != "en" else source.labels  # the text's characters
     style = with_page(default_style(locale.labels, script).with_(page_size=locale.page_size),
                       handbook.page)
+    if handbook.pdf_variant:
+        style = style.with_(pdf_variant=handbook.pdf_variant)
     if handbook.logo:
         style = style.with_(logo=(handbook.root / handbook.logo).resolve())
     brand_dir = request.brand or (handbook.root / "brand")
@@ -231,7 +243,7 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
 
 def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,
                     root: Path, report: Progress, single_pass: bool | None = None,
-                    page_numbers: bool = True) -> list[str]:
+                    page_numbers: bool = True, pdf_variant: str | None = None) -> list[str]:
     """Write the handbook's formats; returns notices for the user."""
     notices = []
     name = document.name
@@ -249,7 +261,7 @@ def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, sta
         from .write.pdf import write_pdf
 
         write_pdf(document, html, staging.path_for(out / f"{name}.pdf"), root=root,
-                  single_pass=single_pass,
+                  single_pass=single_pass, variant=pdf_variant,
                   progress=lambda parts, total: report("PDF parts", parts, total))
         done += 1
         report(step, done, total)

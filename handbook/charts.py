@@ -1,5 +1,8 @@
 """The Document's org-chart pages: the positions and departments handed to the orgchart
-engine, planned for the page, then captioned and keyed as every format prints them.
+engine, planned for the page, then captioned, keyed and described as every format prints
+them. The description is the chart's text alternative (the HTML's aria-label, the PDF's
+/Alt, the DOCX's descr): the positions on it and who reports to whom; a long chart also
+gets its reporting lines as a nested list, read by screen readers after the figure.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from .model import Role
 if TYPE_CHECKING:
     from .document import Document
 
-__all__ = ["LEGEND_ROOM", "chart_departments", "finish_charts", "plan_document_charts"]
+__all__ = ["LEGEND_ROOM", "LONG_CHART", "chart_departments", "finish_charts",
+           "plan_document_charts"]
 
 LEGEND_ROOM = 40.0  # points below a chart kept for its key (two lines and a continuation)
+LONG_CHART = 8  # boxes from which a chart's reporting lines are also given as a list
 
 
 def chart_departments(document: Document) -> list[orgchart.ChartDepartment]:
@@ -62,7 +67,53 @@ def finish_charts(document: Document, pages: list[orgchart.ChartPage],
         captions = [labels.fmt("figure_caption", figure=labels.fmt("figure", n=number),
                                caption=text) for number, text in enumerate(captions, start=1)]
     pages = orgchart.with_legends(pages, nodes, lang=document.lang, labels=labels)
-    return [replace(page, caption=text) for page, text in zip(pages, captions, strict=True)]
+    return [replace(page, caption=text, alt=_chart_alt(document, page, text),
+                    reporting=_reporting(page, document.lang))
+            for page, text in zip(pages, captions, strict=True)]
+
+
+def _titles(page: orgchart.ChartPage, lang: str) -> dict[str, str]:
+    """The titles of the boxes a chart page draws (positions; departments on the overview),
+    by id, in drawing order, their lines unwrapped."""
+    joiner = " " if lang == "en" else ""
+    return {box.id: joiner.join(box.title) for box in page.layout.boxes}
+
+
+def _chart_alt(document: Document, page: orgchart.ChartPage, caption: str) -> str:
+    """The caption, the boxes drawn and each reporting line, solid then dotted."""
+    labels = document.labels
+    titles = _titles(page, document.lang)
+    if not titles:
+        return caption
+    lines = [labels.fmt("chart_reports_to", role=titles[edge.child], manager=titles[edge.parent])
+             for edge in page.layout.edges if edge.child in titles and edge.parent in titles]
+    lines += [labels.fmt("chart_dotted_to", role=titles[edge.source],
+                         manager=titles[edge.target])
+              for edge in page.layout.dotted if edge.source in titles and edge.target in titles]
+    roles = labels["list_separator"].join(titles.values())
+    if not lines:
+        return labels.fmt("chart_alt", caption=caption, roles=roles)
+    return labels.fmt("chart_alt_reporting", caption=caption, roles=roles,
+                      lines=labels["chart_line_separator"].join(lines))
+
+
+def _reporting(page: orgchart.ChartPage, lang: str) -> tuple:
+    """A long chart's reporting lines as a nested list, ``((title, (reports…)), …)``, from
+    the positions whose manager is not on the chart."""
+    titles = _titles(page, lang)
+    if len(titles) < LONG_CHART:
+        return ()
+    reports: dict[str, list[str]] = {}
+    managed = set()
+    for edge in page.layout.edges:
+        if edge.child in titles and edge.parent in titles:
+            reports.setdefault(edge.parent, []).append(edge.child)
+            managed.add(edge.child)
+
+    def branch(role_id: str) -> tuple:
+        return (titles[role_id], tuple(branch(child) for child in reports.get(role_id, ())))
+
+    return tuple(branch(role_id) for role_id in titles if role_id not in managed)
 
 
 def _chart_caption(document: Document, page: orgchart.ChartPage) -> str:

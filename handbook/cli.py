@@ -21,6 +21,7 @@ from . import __version__
 from .errors import ContentError, HandbookError, Problem, UsageError, sort_problems
 from .locales import LANGUAGE_TAGS, parse_tag, system_tag
 from .output import FORMATS
+from .pdfvariants import PDF_VARIANTS
 from .schema import SCHEMA_FILES
 
 # Each command imports the stages it runs when it runs: pydantic, Jinja, the org-chart
@@ -112,6 +113,11 @@ def check(directory: Path, output_format: str, today) -> None:
               help="A Word file whose styles the DOCX uses (instead of the built-in one).")
 @click.option("--single-pass", is_flag=True,
               help="Print the PDF in one WeasyPrint pass instead of in parallel parts.")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS, case_sensitive=False),
+              metavar="VARIANT",
+              help="Write this PDF variant (WeasyPrint's names): pdf/ua-1 (accessible, "
+                   "tagged), pdf/a-2u or pdf/a-2a (archive), ... Default: handbook.yml's "
+                   "or the brand's pdf_variant, else a plain PDF.")
 @click.option("--no-page-numbers", is_flag=True,
               help="Skip the LibreOffice pass that writes the Word contents' page numbers "
                    "(faster; Word shows them after Update Field).")
@@ -124,8 +130,8 @@ def check(directory: Path, output_format: str, today) -> None:
 def build(directory: Path, formats: str, out: Path | None, lang: str | None,
           brand: Path | None, roles: tuple[str, ...], each_role: bool,
           templates: Path | None, reference_docx: Path | None, single_pass: bool,
-          no_page_numbers: bool, changes_since: str | None, quiet: bool,
-          verbose: bool) -> None:
+          pdf_variant: str | None, no_page_numbers: bool, changes_since: str | None,
+          quiet: bool, verbose: bool) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     from .build import BuildRequest
     from .build import build as run_build
@@ -141,7 +147,8 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
         raise click.UsageError("--role and --each-role exclude each other")
     request = BuildRequest(directory, wanted, out, lang, brand, roles, each_role, templates,
                            reference_docx, single_pass=True if single_pass else None,
-                           page_numbers=not no_page_numbers, changes_since=changes_since)
+                           page_numbers=not no_page_numbers, changes_since=changes_since,
+                           pdf_variant=pdf_variant.lower() if pdf_variant else None)
     started = time.perf_counter()
     with BuildProgress(enabled=not quiet, verbose=verbose) as progress:
         result = run_build(request, progress)

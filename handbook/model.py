@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from .errors import Location
 from .load import LoadedFile, RawFloat, RawInt
 from .locales import LANGUAGE_TAGS, Locale, infer_locale, inference_notice, parse_tag
+from .pdfvariants import PDF_VARIANTS, variant_problem
 from .style import PAGE_SIZES, page_size_name, parse_margins
 
 __all__ = [
@@ -116,6 +117,16 @@ def _page_size(value: Any) -> Any:
     return name
 
 
+def _pdf_variant(value: Any) -> Any:
+    value = _as_text(value)
+    if not isinstance(value, str):
+        return value
+    problem = variant_problem(value)
+    if problem:
+        raise PydanticCustomError("handbook_pdf_variant", problem)
+    return value.strip().lower()
+
+
 def _margins(value: Any) -> Any:
     """One length or four (a list or space-separated), as written; checked, not converted."""
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -134,6 +145,8 @@ Language = Annotated[str, BeforeValidator(_language_tag),
                      WithJsonSchema({"type": "string", "enum": list(LANGUAGE_TAGS)})]
 PageSize = Annotated[str, BeforeValidator(_page_size),
                      WithJsonSchema({"type": "string", "enum": list(PAGE_SIZES)})]
+PdfVariant = Annotated[str, BeforeValidator(_pdf_variant),
+                       WithJsonSchema({"type": "string", "enum": list(PDF_VARIANTS)})]
 Margins = Annotated[str, BeforeValidator(_margins),
                     WithJsonSchema({"anyOf": [{"type": "string"},
                                               {"type": "array", "items": {"type": "string"},
@@ -247,6 +260,11 @@ class Handbook(_Model):
     page: Page | None = Field(
         None, description="Page size and margins; override the language's default.",
         examples=[{"size": "A4", "margins": "20mm"}],
+    )
+    pdf_variant: PdfVariant | None = Field(
+        None, description="The PDF variant built by default (WeasyPrint's names): pdf/ua-1 "
+        "for an accessible, tagged PDF, pdf/a-2u or pdf/a-2a for the archive; "
+        "`build --pdf-variant` wins.", examples=["pdf/ua-1"],
     )
     logo: Text | None = Field(
         None, description="Logo image, a path inside the handbook directory.",

@@ -61,6 +61,7 @@ class Style:
     reference_docx: Path | None = None
     templates: Path | None = None  # --templates: overrides of the built-in templates
     brand_name: str | None = None
+    pdf_variant: str | None = None  # the PDF variant by default (handbook.yml, then brand)
     extra: dict = field(default_factory=dict, compare=False)
 
     def page_mm(self, landscape: bool = False) -> tuple[float, float]:

@@ -205,6 +205,9 @@ class ChartPage:
     parts: int = 1
     legend: Legend | None = None  # the key drawn below the chart (legend.with_legends)
     caption: str = ""  # the caller's caption, the same in every format
+    alt: str = ""  # the caller's text alternative: positions and who reports to whom
+    # a long chart's reporting lines as a nested list: ((title, (reports…)), …)
+    reporting: tuple = ()
 
     @property
     def width(self) -> float:

@@ -40,7 +40,8 @@ def to_svg(
     shift = (width - layout.width) / 2  # a key wider than a tiny chart: the chart centred
     lang = lang or layout.lang
     palette = colors_for(colors)
-    title = labels_for(lang, labels)["org_chart"]
+    title = (chart.alt if isinstance(chart, ChartPage) else "") or labels_for(lang, labels)[
+        "org_chart"]  # WeasyPrint makes the <title> a tagged PDF's /Alt
     script = script_for(lang)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang={quoteattr(lang)} '

@@ -43,27 +43,8 @@ def chart_images(document: Document) -> Iterator[Picture]:
                             font_family=font).encode("utf-8")
             for page in document.charts]
     for page, svg, png in zip(document.charts, svgs, rasterize(svgs, CHART_DPI), strict=True):
-        caption = page.caption
-        titles = _chart_titles(page)
-        description = (labels.fmt("chart_alt", caption=caption,
-                                  roles=labels["list_separator"].join(titles))
-                       if titles else caption)
-        yield Picture(png, svg, *_svg_size(svg), caption, description)
+        yield Picture(png, svg, *_svg_size(svg), page.caption, page.alt or page.caption)
 
-
-def _chart_titles(page) -> list[str]:
-    """The position titles drawn on a chart page, for its alternative text."""
-    layout = getattr(page, "layout", None)
-    nodes = getattr(layout, "nodes", None) or getattr(page, "nodes", None) or []
-    if isinstance(nodes, dict):
-        nodes = list(nodes.values())
-    titles = []
-    for node in nodes:
-        title = getattr(node, "title", None) or getattr(getattr(node, "node", None), "title",
-                                                        None)
-        if title:
-            titles.append(str(title))
-    return titles
 
 
 def logo_image(path: Path | None, root: Path | None = None) -> Picture | None:

@@ -43,6 +43,7 @@ class ChartFigure:
     landscape: bool
     kind: str
     shares_page: bool = False
+    reporting: tuple = ()  # a long chart's reporting lines, a nested list (charts.py)
 
 
 def chart_figures(document: Document, memo: dict | None = None) -> list[ChartFigure]:
@@ -65,16 +66,13 @@ def chart_figures(document: Document, memo: dict | None = None) -> list[ChartFig
     figures = []
     for index, page in enumerate(document.charts):
         caption = page.caption
-        titles = _chart_titles(page, document.lang)
-        alt = (labels.fmt("chart_alt", caption=caption,
-                          roles=labels["list_separator"].join(titles)) if titles else caption)
         if memo is None:
             svg = _chart_svg(document, page, index, colors, font)
         else:
             key = (drawing, page, index == 0)
             svg = svgs[key] = memo.get(key) or _chart_svg(document, page, index, colors, font)
-        figures.append(ChartFigure(svg, caption, alt, page.landscape, page.kind,
-                                   document.shares_page(index)))
+        figures.append(ChartFigure(svg, caption, page.alt or caption, page.landscape, page.kind,
+                                   document.shares_page(index), page.reporting))
     if memo is not None:
         memo.clear()
         memo.update(svgs)
@@ -95,11 +93,6 @@ def _chart_svg(document: Document, page, index: int, colors: dict[str, str],
     room = _FIRST_CHART_HEADINGS_MM if index == 0 else _CHART_CAPTION_MM
     return Markup(fit_svg(svg, (width - left - right) * MM, (height - top - bottom - room) * MM))
 
-
-def _chart_titles(page, lang: str) -> list[str]:
-    """The position titles a chart page draws, for its alternative text."""
-    joiner = " " if lang == "en" else ""
-    return [joiner.join(box.title) for box in page.layout.boxes if box.kind == "role"]
 
 
 def _bare_svg(svg: str) -> str:

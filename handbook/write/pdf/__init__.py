@@ -11,7 +11,9 @@ printed in one pass. A big one flows split → print → join:
 4. ``join`` copies the pages into one PDF with pikepdf, draws the headers over them, keeps
    one copy of each font (``fonts``) and writes destinations, outline and metadata.
 
-The result has the pages, text, links, bookmarks and metadata of the single pass.
+The result has the pages, text, links, bookmarks and metadata of the single pass. A PDF
+variant (``variant="pdf/ua-1"``, ``"pdf/a-2u"``…) is WeasyPrint's own in every part; for a
+tagged one the join also makes one structure tree of the parts' (``tags``).
 """
 
 from .parts import RefusedResource

@@ -5,7 +5,8 @@ streams). Then what no part could write alone is added: the running headers and 
 (each page's drawn at the end of its content), one copy of each font (fonts), the named
 destinations of every anchor (from the part that holds it, not from a part's stub), the
 bookmark outline (WeasyPrint's own tree-building over all pages, so levels nest across
-parts), and the document information.
+parts), the document information and, for a tagged PDF, one structure tree (tags) with the
+running headers and footers drawn as artifacts.
 """
 
 from __future__ import annotations
@@ -21,18 +22,20 @@ from weasyprint.document import Document as WeasyDocument
 
 from .fonts import FontUse, unify_fonts
 from .parts import PageFacts, PartFacts
+from .tags import join_structure
 
 __all__ = ["join_parts"]
 
 _SCALE = 0.75  # PDF points per CSS pixel
-_CATALOG_SKIP = {"/Type", "/Pages", "/Names", "/Outlines"}
+_CATALOG_SKIP = {"/Type", "/Pages", "/Names", "/Outlines", "/StructTreeRoot"}
 
 
 def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozenset[str]],
                margins: list[Path], margin_facts: list[PartFacts], target: Path,
-               faces_dir: Path) -> None:
+               faces_dir: Path, *, tagged: bool = False) -> None:
     """Write ``target`` from the parts' PDFs (in order), their facts, the anchors each
-    part holds, and the PDFs of running headers and footers (pieces, in order)."""
+    part holds, and the PDFs of running headers and footers (pieces, in order).
+    ``tagged``: the parts carry structure trees, joined into one."""
     out = pikepdf.new()
     sources = [pikepdf.open(path) for path in parts]
     try:
@@ -41,12 +44,13 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
             for source in sources:
                 out.pages.extend(source.pages)
+        parts_pdfs = list(sources)
         overlays = [pikepdf.open(path) for path in margins]
         sources.extend(overlays)
         over = [(page, overlay) for overlay in overlays for page in overlay.pages]
         merged: dict[tuple, bool] = {}
         for page, (running, overlay) in zip(out.pages, over, strict=True):
-            _draw_over(out, page, running, overlay, merged)
+            _draw_over(out, page, running, overlay, merged, tagged)
         all_margins = PartFacts(pages=[page for piece in margin_facts for page in piece.pages],
                                 fonts=[use for piece in margin_facts for use in piece.fonts])
         unify_fonts(out, _in_drawing_order(facts, all_margins), faces_dir)
@@ -54,6 +58,8 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
         _add_destinations(out, pages, anchors)
         _add_outline(out, [page for page, _ in pages])
         _copy_document_info(out, sources[0])
+        if tagged:
+            join_structure(out, parts_pdfs)
         out.save(target, compress_streams=True, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate,
                  min_version=sources[0].pdf_version)
@@ -63,24 +69,31 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
 
 
 def _draw_over(out: pikepdf.Pdf, page: pikepdf.Page, running: pikepdf.Page,
-               overlay: pikepdf.Pdf, merged: dict[tuple, bool]) -> None:
+               overlay: pikepdf.Pdf, merged: dict[tuple, bool], artifact: bool) -> None:
     """Append the running headers and footers to the page's content stream, as the single
     pass draws them (one stream compresses better than a form per page). Where a resource
     name means something else on the two sides, the running page is laid over as a form
     XObject instead. ``merged`` remembers each pair of resource dictionaries (shared by a
-    part's pages, and by a piece's) already merged, or found not to merge."""
+    part's pages, and by a piece's) already merged, or found not to merge. ``artifact``:
+    the running page is marked as an artifact (a tagged PDF reads it as no content)."""
     ours, theirs = page.obj.Resources, running.obj.get("/Resources", pikepdf.Dictionary())
     pair = (ours.objgen, theirs.objgen)
     if pair not in merged or not ours.is_indirect or not theirs.is_indirect:
         merged[pair] = _merge_resources(out, ours, theirs, overlay)
-    if not merged[pair]:
+    if not merged[pair] and not artifact:
         page.add_overlay(running)
         return
+    if merged[pair]:
+        running.contents_coalesce()
+        drawn = running.obj.Contents.read_bytes()
+    else:  # the running page as a form, of the same geometry as the page
+        form = out.copy_foreign(running.as_form_xobject())
+        drawn = b"q " + str(page.add_resource(form, pikepdf.Name.XObject)).encode() + b" Do Q"
+    if artifact:
+        drawn = b"/Artifact BMC\n" + drawn + b"\nEMC\n"
     page.contents_coalesce()
-    running.contents_coalesce()
     content = page.obj.Contents.read_bytes()
-    page.obj.Contents = out.make_stream(
-        b"q\n" + content + b"\nQ\n" + running.obj.Contents.read_bytes())
+    page.obj.Contents = out.make_stream(b"q\n" + content + b"\nQ\n" + drawn)
 
 
 def _merge_resources(out: pikepdf.Pdf, ours, theirs, owner: pikepdf.Pdf) -> bool:
@@ -215,4 +228,8 @@ def _copy_document_info(out: pikepdf.Pdf, first: pikepdf.Pdf) -> None:
     out.trailer.Info = out.copy_foreign(first.trailer.Info)
     for key, value in first.Root.items():
         if key not in _CATALOG_SKIP:
-            out.Root[key] = out.copy_foreign(value) if value.is_indirect else value
+            # A direct array may hold references (the PDF/A output intent's profile).
+            if value.is_indirect or isinstance(value, (pikepdf.Array, pikepdf.Dictionary)):
+                value = out.copy_foreign(value if value.is_indirect
+                                         else first.make_indirect(value))
+            out.Root[key] = value

@@ -19,10 +19,12 @@ from urllib.parse import unquote, urlparse
 import pikepdf
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import TextBox
+from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from ...errors import HandbookError
+from ...pdfvariants import is_tagged
 from .fonts import FontUse, font_uses
 
 __all__ = ["TOTAL_PAGES", "MarginPiece", "PageFacts", "PartFacts", "PrintJob",
@@ -61,6 +63,7 @@ class PrintJob:
     base_url: str | None
     identifier: bytes              # the PDF /ID
     faces_dir: Path | None = None  # where workers leave font faces for the join
+    variant: str | None = None     # WeasyPrint's PDF variant (pdf/ua-1, pdf/a-2u…)
 
 
 @dataclass
@@ -94,13 +97,13 @@ class PartFacts:
 def print_page(job: PrintJob) -> None:
     """The whole page in one pass: WeasyPrint as it is."""
     document = _render(job, [])
-    document.write_pdf(job.target, pdf_identifier=job.identifier)
+    document.write_pdf(job.target, **_pdf_options(job))
 
 
 def print_part(job: PrintJob) -> PartFacts:
     """One part, without page-margin boxes; what the join needs about it."""
     document = _render(job, [CSS(string=_NO_MARGIN_BOXES)])
-    document.write_pdf(job.target, pdf_identifier=job.identifier)
+    document.write_pdf(job.target, **_pdf_options(job))
     return PartFacts(pages=[_page_facts(page) for page in document.pages],
                      fonts=font_uses(document, job.faces_dir))
 
@@ -119,18 +122,33 @@ def print_margins(job: PrintJob, piece: MarginPiece) -> PartFacts:
     head = TOTAL_PAGES.sub(f'"{piece.total}"', job.html)
     margins = PrintJob(html=f"<!DOCTYPE html><html>{head}<body>{body}</body></html>",
                        target=job.target, allowed=job.allowed, base_url=job.base_url,
-                       identifier=job.identifier, faces_dir=job.faces_dir)
+                       identifier=job.identifier, faces_dir=job.faces_dir,
+                       variant=job.variant)
     document = _render(margins, [CSS(string=css)])
     if len(document.pages) != len(piece.pages) + primer:
         raise RuntimeError(f"the running headers came out on {len(document.pages)} pages "
                            f"for {len(piece.pages) + primer}")
-    document.write_pdf(job.target, pdf_identifier=job.identifier)
+    document.write_pdf(job.target, **_pdf_options(job, tagged=False))
     if primer:
         with pikepdf.open(job.target, allow_overwriting_input=True) as pdf:
             del pdf.pages[0]
             pdf.save(job.target)
     return PartFacts(pages=[_page_facts(page) for page in document.pages[primer:]],
                      fonts=font_uses(document, job.faces_dir))
+
+
+def _pdf_options(job: PrintJob, *, tagged: bool = True) -> dict:
+    """WeasyPrint's ``write_pdf`` options for the job's variant. The running headers and
+    footers (``tagged=False``) are drawn over tagged pages as artifacts (``tags``): they
+    take the variant's colour space and version, but no structure of their own."""
+    options = {"pdf_identifier": job.identifier}
+    if job.variant is None:
+        return options
+    if tagged:
+        return {**options, "pdf_variant": job.variant, "pdf_tags": is_tagged(job.variant)}
+    properties = VARIANTS[job.variant][1]
+    return {**options, "pdf_version": properties.get("pdf_version"),
+            "output_intent": properties.get("output_intent")}
 
 
 def _render(job: PrintJob, stylesheets: list):
@@ -142,7 +160,8 @@ def _render(job: PrintJob, stylesheets: list):
     fetcher = _LocalFetcher(list(job.allowed))
     page = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher,
                 media_type="print")
-    document = page.render(stylesheets=stylesheets, font_config=_font_config)
+    document = page.render(stylesheets=stylesheets, font_config=_font_config,
+                           pdf_variant=job.variant, pdf_tags=is_tagged(job.variant))
     if fetcher.refused:
         shown = ", ".join(sorted(fetcher.refused)[:5])
         raise RefusedResource(

@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ...document import Document
+from ...pdfvariants import is_tagged
 from ..html.render import builtin_templates
 from .join import join_parts
 from .parts import (
@@ -31,6 +32,7 @@ from .parts import (
     print_part,
 )
 from .split import Split, split_page
+from .tags import finish_single_pass
 
 __all__ = ["write_pdf"]
 
@@ -53,17 +55,18 @@ def _workers() -> int:
 
 def write_pdf(document: Document, html: str, target: Path, *, root: Path | None = None,
               single_pass: bool | None = None, jobs: int | None = None,
-              progress: Progress | None = None) -> None:
+              progress: Progress | None = None, variant: str | None = None) -> None:
     """Print ``html`` (the page render_html made for ``document``, which already carries
     its title, author, language and dates as metadata) to ``target``.
 
     ``single_pass``: True prints in one pass; False in parallel parts on ``jobs`` cores
     (all by default) where the page can be cut; None decides by the page's size.
-    ``progress(done, total)`` hears of each printed part."""
+    ``progress(done, total)`` hears of each printed part. ``variant`` is WeasyPrint's PDF
+    variant (pdf/ua-1, pdf/a-2u…); a tagged one keeps its structure tree in parallel too."""
     allowed = (builtin_templates(),) + ((Path(root),) if root is not None else ())
     job = PrintJob(html=html, target=Path(target), allowed=allowed,
                    base_url=(Path(root).resolve().as_uri() + "/") if root is not None else None,
-                   identifier=_identifier(html))
+                   identifier=_identifier(html), variant=variant)
     jobs = jobs or _workers()
     split = None
     if single_pass is None:
@@ -77,6 +80,8 @@ def write_pdf(document: Document, html: str, target: Path, *, root: Path | None 
         except _Unsettled:
             pass  # rare: page numbers that keep moving a line; the single pass settles them
     print_page(job)
+    if is_tagged(variant):
+        finish_single_pass(job.target)
 
 
 def _identifier(html: str) -> bytes:
@@ -123,7 +128,7 @@ class _ParallelPrint:
             join_parts([self._part_pdf(i) for i in range(len(parts))], facts,
                        [part.anchors for part in parts],
                        [self._margins_pdf(k) for k in range(len(margins))], margins,
-                       self.job.target, self.faces)
+                       self.job.target, self.faces, tagged=is_tagged(self.job.variant))
 
     def _number(self, pool: ProcessPoolExecutor, facts: list[PartFacts]) -> list[PartFacts]:
         """Print the numbered parts with real page numbers and, at the same time, the
@@ -167,7 +172,7 @@ class _ParallelPrint:
     def _job(self, html: str, target: Path) -> PrintJob:
         return PrintJob(html=html, target=target, allowed=self.job.allowed,
                         base_url=self.job.base_url, identifier=self.job.identifier,
-                        faces_dir=self.faces)
+                        faces_dir=self.faces, variant=self.job.variant)
 
     def _part_pdf(self, index: int) -> Path:
         return self.temp / f"part-{index:04d}.pdf"
