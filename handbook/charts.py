@@ -72,11 +72,13 @@ def finish_charts(document: Document, pages: list[orgchart.ChartPage],
             for page, text in zip(pages, captions, strict=True)]
 
 
-def _titles(page: orgchart.ChartPage, lang: str) -> dict[str, str]:
+def _titles(page: orgchart.ChartPage, lang: str, *, removed: bool = False) -> dict[str, str]:
     """The titles of the boxes a chart page draws (positions; departments on the overview),
-    by id, in drawing order, their lines unwrapped."""
+    by id, in drawing order, their lines unwrapped: the organisation as it is, or with
+    ``removed`` the ghosts of a ``--changes-since`` build (positions it no longer has)."""
     joiner = " " if lang == "en" else ""
-    return {box.id: joiner.join(box.title) for box in page.layout.boxes}
+    return {box.id: joiner.join(box.title) for box in page.layout.boxes
+            if (box.change == "removed") == removed}
 
 
 def _chart_alt(document: Document, page: orgchart.ChartPage, caption: str) -> str:
@@ -92,9 +94,14 @@ def _chart_alt(document: Document, page: orgchart.ChartPage, caption: str) -> st
               for edge in page.layout.dotted if edge.source in titles and edge.target in titles]
     roles = labels["list_separator"].join(titles.values())
     if not lines:
-        return labels.fmt("chart_alt", caption=caption, roles=roles)
-    return labels.fmt("chart_alt_reporting", caption=caption, roles=roles,
-                      lines=labels["chart_line_separator"].join(lines))
+        alt = labels.fmt("chart_alt", caption=caption, roles=roles)
+    else:
+        alt = labels.fmt("chart_alt_reporting", caption=caption, roles=roles,
+                         lines=labels["chart_line_separator"].join(lines))
+    ghosts = _titles(page, document.lang, removed=True)
+    if ghosts:
+        alt += labels.fmt("chart_alt_removed", roles=labels["list_separator"].join(ghosts.values()))
+    return alt
 
 
 def _reporting(page: orgchart.ChartPage, lang: str) -> tuple:

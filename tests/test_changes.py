@@ -193,7 +193,7 @@ def test_summary_in_chinese_follows_the_language(versions, tmp_path):
     simplified = resolve(new, diff=diff, chart_pages=False).changes.summary
     traditional = resolve(new, lang="zh-Hant", diff=diff, chart_pages=False).changes.summary
     assert simplified == "新增 1 个岗位；撤销 1 个岗位"
-    assert traditional == "新增 1 個職位；裁撤 1 個職位"
+    assert traditional == "新增 1 個職務；裁撤 1 個職務"
 
 
 # --- PDF ------------------------------------------------------------------------------------

@@ -367,3 +367,13 @@ def test_a_removed_team_stays_as_ghosts_under_its_removed_manager(tmp_path):
     assert layout.box("service-agent").y >= layout.box("service-lead").bottom
     kinds = [e.kind for e in page.legend.entries]
     assert kinds.count("removed") == 1 and "unfilled" not in kinds
+
+
+def test_the_text_alternative_names_a_ghost_as_removed_not_as_a_position(minimal):
+    _, _, document = minimal
+    index, ghost = _boxes(document)["service-agent"]
+    alt = document.charts[index].alt
+    title = " ".join(ghost.title)
+    removed = alt.index("Removed in this version")
+    assert alt.count(title) == 1 and alt.index(title) > removed
+    assert "Content Writer" in alt[:removed]
