@@ -6,6 +6,7 @@ import), and every output is staged so a failed build changes nothing on disk.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -43,6 +44,9 @@ class BuildRequest:
     reference_docx: Path | None = None  # Word styles, over the brand's and the built-in
     single_pass: bool | None = None  # PDF in one pass (True), parallel parts (False), by size
     page_numbers: bool = True  # the Word TOC's page numbers from a LibreOffice pass
+    cache: Path | None = None  # the PDF build cache (default OUT/.handbook-cache)
+    use_cache: bool = True  # False: a cold build that neither reads nor fills the cache
+    cache_limit: int | None = None  # the cache's size cap in bytes (default 1 GiB)
 
 
 @dataclass
@@ -63,17 +67,41 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
     out = _output_dir(request, document.name)
     role_ids = _job_descriptions(request, document)
     result = BuildResult(warnings=warnings, notices=list(document.notices))
-    with Staging() as staging:
+    cache = _cache(request, out)
+    with Staging() as staging, _committed(cache):
         targets = [(role_id, fmt, staging.path_for(out / "roles" / f"{role_id}.{fmt}"))
                    for role_id in role_ids for fmt in request.formats]
         with _JobDescriptions(request, document, root, targets, report) as job_descriptions:
             if not request.roles:  # the handbook renders here while the pool works
                 result.notices += _write_handbook(document, request.formats, out, staging,
                                                   root, report, request.single_pass,
-                                                  request.page_numbers)
+                                                  request.page_numbers, cache)
             job_descriptions.finish()
         result.written = staging.commit()
     return result
+
+
+def _cache(request: BuildRequest, out: Path):
+    """The handbook PDF's build cache, or None (no PDF, --no-cache, job descriptions only)."""
+    if not request.use_cache or "pdf" not in request.formats or request.roles:
+        return None
+    from .write.pdf.cache import CACHE_DIR_NAME, DEFAULT_LIMIT, PrintCache
+
+    return PrintCache(request.cache or out / CACHE_DIR_NAME,
+                      DEFAULT_LIMIT if request.cache_limit is None else request.cache_limit)
+
+
+@contextlib.contextmanager
+def _committed(cache):
+    """Commit the cache's new entries after the outputs, or forget them on a failure."""
+    try:
+        yield
+    except BaseException:
+        if cache is not None:
+            cache.discard()
+        raise
+    if cache is not None:
+        cache.commit()
 
 
 def _job_descriptions(request: BuildRequest, document: Document) -> list[str]:
@@ -203,7 +231,7 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
 
 def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,
                     root: Path, report: Progress, single_pass: bool | None = None,
-                    page_numbers: bool = True) -> list[str]:
+                    page_numbers: bool = True, cache=None) -> list[str]:
     """Write the handbook's formats; returns notices for the user."""
     notices = []
     name = document.name
@@ -221,7 +249,7 @@ def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, sta
         from .write.pdf import write_pdf
 
         write_pdf(document, html, staging.path_for(out / f"{name}.pdf"), root=root,
-                  single_pass=single_pass,
+                  single_pass=single_pass, cache=cache,
                   progress=lambda parts, total: report("PDF parts", parts, total))
         done += 1
         report(step, done, total)
