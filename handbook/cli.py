@@ -139,7 +139,7 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
     request = BuildRequest(directory, wanted, out, lang, brand, roles, each_role, templates,
                            reference_docx, single_pass=True if single_pass else None,
                            page_numbers=not no_page_numbers, cache=cache_dir,
-                           use_cache=not no_cache, cache_limit=_size(cache_size))
+                           use_cache=not no_cache, cache_limit=_cache_size(cache_size))
     started = time.perf_counter()
     with BuildProgress(enabled=not quiet, verbose=verbose) as progress:
         result = run_build(request, progress)
@@ -159,7 +159,7 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
                f"{_plural(len(result.written), 'file')}", err=True)
 
 
-def _size(text: str) -> int:
+def _cache_size(text: str) -> int:
     """--cache-size in bytes: ``500M``, ``2G``, ``800K`` or a number of bytes."""
     units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
     value = text.strip().lower().removesuffix("b").removesuffix("i")

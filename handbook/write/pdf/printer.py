@@ -156,7 +156,7 @@ class _ParallelPrint:
             futures = {self._print_part(pool, i, pages): ("part", i) for i in numbered}
             futures.update({self._submit(pool, "margins", print_margins,
                                          self._job(self.split.head, self._margins_pdf(k)),
-                                         piece, _margin_inputs(piece)):
+                                         piece, keyed=_margin_inputs(piece)):
                             ("margins", k) for k, piece in enumerate(pieces)})
             printed = self._gather(futures)
             moved = any(len(printed["part", i].pages) != len(facts[i].pages) for i in numbered)
@@ -171,12 +171,12 @@ class _ParallelPrint:
         return self._submit(pool, "part", print_part, self._job(html, self._part_pdf(index)))
 
     def _submit(self, pool: ProcessPoolExecutor, kind: str, function, job: PrintJob,
-                *args) -> Future:
+                *args, keyed: object = None) -> Future:
         """``function(job, *args)`` in the pool, or a done future with the cached facts;
-        ``args[-1]`` (or nothing) is what the key takes of the arguments."""
+        ``keyed`` is what the key takes of ``args``."""
         if self.cache is None:
-            return pool.submit(function, job, *args[:1])
-        key = self.cache.key(kind, job, *args[1:])
+            return pool.submit(function, job, *args)
+        key = self.cache.key(kind, job, keyed)
         facts = self.cache.load(key, job.target, self.faces)
         if facts is not None:
             self.cache.stats["reused", kind] += 1
@@ -184,7 +184,7 @@ class _ParallelPrint:
             future.set_result(facts)
             return future
         self.cache.stats["printed", kind] += 1
-        future = pool.submit(function, job, *args[:1])
+        future = pool.submit(function, job, *args)
         self.keys[future] = (kind, key, job.target)
         return future
 
