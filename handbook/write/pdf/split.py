@@ -181,14 +181,15 @@ def _group(segments: list[tuple[int, int]], body, order, parts: int, max_weight:
     after an edit: a part ends before a segment whose mark's id hashes to a multiple of the
     segments per part (a power of two, so that adding a position rarely changes it), or
     where it would outgrow ``max_weight``. An edit, an added or a removed position moves
-    at most the cuts next to it."""
+    at most the cuts next to it. The first segment (the cover) keeps the one after it:
+    printed alone, its absolutely placed control block falls onto a second page."""
     numbered = {order[el] for el in body.iter() if el.get(PAGE_ATTRIBUTE) is not None}
     spacing = 1 << max(round(math.log2(max(len(segments) / max(parts, 1), 1))), 0)
     groups: list[tuple[int, int]] = []
-    for lo, hi in segments:
+    for number, (lo, hi) in enumerate(segments):
         alone = any(lo <= index < hi for index in numbered)
-        joins = groups and not alone and not groups[-1][2] and not _cuts(names.get(lo, ""),
-                                                                         spacing)
+        joins = groups and not alone and not groups[-1][2] and (
+            number == 1 or not _cuts(names.get(lo, ""), spacing))
         if joins and groups[-1][1] - groups[-1][0] + (hi - lo) <= max_weight:
             groups[-1] = (groups[-1][0], hi, False)
         else:
