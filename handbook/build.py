@@ -46,6 +46,9 @@ class BuildRequest:
     page_numbers: bool = True  # the Word TOC's page numbers from a LibreOffice pass
     changes_since: str | None = None  # an older version (directory or git revision) to mark
     pdf_variant: str | None = None  # WeasyPrint's PDF variant; wins over handbook.yml, brand
+    cache: Path | None = None  # the PDF build cache (default OUT/.handbook-cache)
+    use_cache: bool = True  # False: a cold build that neither reads nor fills the cache
+    cache_limit: int | None = None  # the cache's size cap in bytes (default 1 GiB)
 
 
 @dataclass
@@ -66,7 +69,8 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
     out = _output_dir(request, document.name)
     role_ids = _job_descriptions(request, document)
     result = BuildResult(warnings=warnings, notices=list(document.notices))
-    with Staging() as staging:
+    cache = _cache(request, out)
+    with Staging() as staging, _committed(cache):
         targets = [(role_id, fmt, staging.path_for(out / "roles" / f"{role_id}.{fmt}"))
                    for role_id in role_ids for fmt in request.formats]
         with _JobDescriptions(request, document, root, targets, report) as job_descriptions:
@@ -74,10 +78,33 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
                 result.notices += _write_handbook(document, request.formats, out, staging,
                                                   root, report, request.single_pass,
                                                   request.page_numbers,
-                                                  _pdf_variant(request, document))
+                                                  _pdf_variant(request, document), cache)
             job_descriptions.finish()
         result.written = staging.commit()
     return result
+
+
+def _cache(request: BuildRequest, out: Path):
+    """The handbook PDF's build cache, or None (no PDF, --no-cache, job descriptions only)."""
+    if not request.use_cache or "pdf" not in request.formats or request.roles:
+        return None
+    from .write.pdf.cache import CACHE_DIR_NAME, DEFAULT_LIMIT, PrintCache
+
+    return PrintCache(request.cache or out / CACHE_DIR_NAME,
+                      DEFAULT_LIMIT if request.cache_limit is None else request.cache_limit)
+
+
+@contextlib.contextmanager
+def _committed(cache):
+    """Commit the cache's new entries after the outputs, or forget them on a failure."""
+    try:
+        yield
+    except BaseException:
+        if cache is not None:
+            cache.discard()
+        raise
+    if cache is not None:
+        cache.commit()
 
 
 def _job_descriptions(request: BuildRequest, document: Document) -> list[str]:
@@ -243,7 +270,8 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
 
 def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, staging: Staging,
                     root: Path, report: Progress, single_pass: bool | None = None,
-                    page_numbers: bool = True, pdf_variant: str | None = None) -> list[str]:
+                    page_numbers: bool = True, pdf_variant: str | None = None,
+                    cache=None) -> list[str]:
     """Write the handbook's formats; returns notices for the user."""
     notices = []
     name = document.name
@@ -261,7 +289,7 @@ def _write_handbook(document: Document, formats: tuple[str, ...], out: Path, sta
         from .write.pdf import write_pdf
 
         write_pdf(document, html, staging.path_for(out / f"{name}.pdf"), root=root,
-                  single_pass=single_pass, variant=pdf_variant,
+                  single_pass=single_pass, variant=pdf_variant, cache=cache,
                   progress=lambda parts, total: report("PDF parts", parts, total))
         done += 1
         report(step, done, total)

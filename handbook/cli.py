@@ -125,12 +125,20 @@ def check(directory: Path, output_format: str, today) -> None:
               help="Show what changed since OLD (a handbook directory, or a git revision such "
                    "as v2.0 of the repository holding DIRECTORY): a changes section, marks "
                    "in the changed positions, tracked changes in the DOCX.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the PDF build cache lives (default: OUT/.handbook-cache): a "
+                   "rebuild prints only the parts that changed.")
+@click.option("--no-cache", is_flag=True, help="Build the PDF cold: neither read nor fill "
+                                               "the cache.")
+@click.option("--cache-size", default="1G", show_default=True, metavar="SIZE",
+              help="The cache's cap (500M, 2G…); the least recently used entries go first.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written and each step.")
 def build(directory: Path, formats: str, out: Path | None, lang: str | None,
           brand: Path | None, roles: tuple[str, ...], each_role: bool,
           templates: Path | None, reference_docx: Path | None, single_pass: bool,
           pdf_variant: str | None, no_page_numbers: bool, changes_since: str | None,
+          cache_dir: Path | None, no_cache: bool, cache_size: str,
           quiet: bool, verbose: bool) -> None:
     """Render the handbook in DIRECTORY as HTML, PDF and Word."""
     from .build import BuildRequest
@@ -148,7 +156,9 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
     request = BuildRequest(directory, wanted, out, lang, brand, roles, each_role, templates,
                            reference_docx, single_pass=True if single_pass else None,
                            page_numbers=not no_page_numbers, changes_since=changes_since,
-                           pdf_variant=pdf_variant.lower() if pdf_variant else None)
+                           pdf_variant=pdf_variant.lower() if pdf_variant else None,
+                           cache=cache_dir, use_cache=not no_cache,
+                           cache_limit=_cache_size(cache_size))
     started = time.perf_counter()
     with BuildProgress(enabled=not quiet, verbose=verbose) as progress:
         result = run_build(request, progress)
@@ -166,6 +176,20 @@ def build(directory: Path, formats: str, out: Path | None, lang: str | None,
                    err=True)
     click.echo(f"built {directory} in {time.perf_counter() - started:.1f} s: "
                f"{_plural(len(result.written), 'file')}", err=True)
+
+
+def _cache_size(text: str) -> int:
+    """--cache-size in bytes: ``500M``, ``2G``, ``800K`` or a number of bytes."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    value = text.strip().lower().removesuffix("b").removesuffix("i")
+    try:
+        number = float(value[:-1] if value[-1:] in units else value)
+    except ValueError:
+        number = -1
+    if not number >= 0:
+        raise click.BadParameter(f"{text!r} is not a size such as 500M or 2G",
+                                 param_hint="--cache-size")
+    return int(number * units.get(value[-1:], 1))
 
 
 @cli.command(name="diff")

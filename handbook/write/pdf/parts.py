@@ -26,6 +26,7 @@ from weasyprint.urls import URLFetcher
 from ...errors import HandbookError
 from ...pdfvariants import is_tagged
 from .fonts import FontUse, font_uses
+from .sources import SourceFile, used_files
 
 __all__ = ["TOTAL_PAGES", "MarginPiece", "PageFacts", "PartFacts", "PrintJob",
            "RefusedResource", "print_margins", "print_page", "print_part"]
@@ -92,20 +93,24 @@ class MarginPiece:
 class PartFacts:
     pages: list[PageFacts]
     fonts: list[FontUse] = field(default_factory=list)
+    files: list[SourceFile] | None = None  # files outside the HTML it used (None: unknown)
 
 
-def print_page(job: PrintJob) -> None:
-    """The whole page in one pass: WeasyPrint as it is."""
-    document = _render(job, [])
+def print_page(job: PrintJob) -> list[SourceFile] | None:
+    """The whole page in one pass: WeasyPrint as it is; the files outside the HTML it
+    used (see sources)."""
+    document, fetched = _render(job, [])
     document.write_pdf(job.target, **_pdf_options(job))
+    return used_files(document, _font_config, fetched)
 
 
 def print_part(job: PrintJob) -> PartFacts:
     """One part, without page-margin boxes; what the join needs about it."""
-    document = _render(job, [CSS(string=_NO_MARGIN_BOXES)])
+    document, fetched = _render(job, [CSS(string=_NO_MARGIN_BOXES)])
     document.write_pdf(job.target, **_pdf_options(job))
     return PartFacts(pages=[_page_facts(page) for page in document.pages],
-                     fonts=font_uses(document, job.faces_dir))
+                     fonts=font_uses(document, job.faces_dir),
+                     files=used_files(document, _font_config, fetched))
 
 
 def print_margins(job: PrintJob, piece: MarginPiece) -> PartFacts:
@@ -124,7 +129,7 @@ def print_margins(job: PrintJob, piece: MarginPiece) -> PartFacts:
                        target=job.target, allowed=job.allowed, base_url=job.base_url,
                        identifier=job.identifier, faces_dir=job.faces_dir,
                        variant=job.variant)
-    document = _render(margins, [CSS(string=css)])
+    document, fetched = _render(margins, [CSS(string=css)])
     if len(document.pages) != len(piece.pages) + primer:
         raise RuntimeError(f"the running headers came out on {len(document.pages)} pages "
                            f"for {len(piece.pages) + primer}")
@@ -134,7 +139,8 @@ def print_margins(job: PrintJob, piece: MarginPiece) -> PartFacts:
             del pdf.pages[0]
             pdf.save(job.target)
     return PartFacts(pages=[_page_facts(page) for page in document.pages[primer:]],
-                     fonts=font_uses(document, job.faces_dir))
+                     fonts=font_uses(document, job.faces_dir),
+                     files=used_files(document, _font_config, fetched))
 
 
 def _pdf_options(job: PrintJob, *, tagged: bool = True) -> dict:
@@ -153,7 +159,7 @@ def _pdf_options(job: PrintJob, *, tagged: bool = True) -> dict:
 
 def _render(job: PrintJob, stylesheets: list):
     """Lay out ``job.html`` with a font configuration kept for the life of the process
-    (fonts are found once per worker, not once per part)."""
+    (fonts are found once per worker, not once per part); the files fetched."""
     global _font_config
     if _font_config is None:
         _font_config = FontConfiguration()
@@ -167,7 +173,7 @@ def _render(job: PrintJob, stylesheets: list):
         raise RefusedResource(
             f"the handbook page refers to {shown}: only files that exist inside the handbook "
             "directory (and data: URIs) can be used, nothing on the network")
-    return document
+    return document, fetcher.fetched
 
 
 def _page_facts(page) -> PageFacts:
@@ -209,6 +215,7 @@ class _LocalFetcher(URLFetcher):
         super().__init__(allowed_protocols={"data", "file"})
         self.roots = [path.resolve() for path in allowed]
         self.refused: set[str] = set()
+        self.fetched: set[str] = set()  # paths of the files read
 
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower()
@@ -217,6 +224,7 @@ class _LocalFetcher(URLFetcher):
         if scheme == "file":
             path = Path(unquote(urlparse(url).path)).resolve()
             if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                self.fetched.add(str(path))
                 return super().fetch(url, headers)
         self.refused.add(url if len(url) < 120 else url[:117] + "...")
         raise ValueError(f"refused to fetch {url[:120]}")

@@ -6,22 +6,26 @@ for reproducible builds. For a big page it cuts the parts (``split``), prints th
 process pool, heaviest first, with placeholder numbers, prints the numbered parts (TOC,
 index) again with the real numbers while the running headers print in pieces, repeats that
 if a page count moved (at most ``_ATTEMPTS`` times, then one pass), and joins (``join``).
+With a ``PrintCache`` (``cache``), an unchanged page is copied from it whole, and otherwise
+every part and piece whose key is in the cache is taken from it instead of printed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
 import re
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ...document import Document
 from ...pdfvariants import is_tagged
 from ..html.render import builtin_templates
+from .cache import PrintCache
 from .join import join_parts
 from .parts import (
     MarginPiece,
@@ -55,14 +59,17 @@ def _workers() -> int:
 
 def write_pdf(document: Document, html: str, target: Path, *, root: Path | None = None,
               single_pass: bool | None = None, jobs: int | None = None,
-              progress: Progress | None = None, variant: str | None = None) -> None:
+              progress: Progress | None = None, variant: str | None = None,
+              cache: PrintCache | None = None) -> None:
     """Print ``html`` (the page render_html made for ``document``, which already carries
     its title, author, language and dates as metadata) to ``target``.
 
     ``single_pass``: True prints in one pass; False in parallel parts on ``jobs`` cores
     (all by default) where the page can be cut; None decides by the page's size.
     ``progress(done, total)`` hears of each printed part. ``variant`` is WeasyPrint's PDF
-    variant (pdf/ua-1, pdf/a-2u…); a tagged one keeps its structure tree in parallel too."""
+    variant (pdf/ua-1, pdf/a-2u…); a tagged one keeps its structure tree in parallel too.
+    ``cache`` keeps what is printed for the next build (its ``commit`` is the caller's, once
+    the build succeeded)."""
     allowed = (builtin_templates(),) + ((Path(root),) if root is not None else ())
     job = PrintJob(html=html, target=Path(target), allowed=allowed,
                    base_url=(Path(root).resolve().as_uri() + "/") if root is not None else None,
@@ -71,17 +78,27 @@ def write_pdf(document: Document, html: str, target: Path, *, root: Path | None 
     split = None
     if single_pass is None:
         single_pass = jobs < 2 or len(html) < PARALLEL_FROM
+    whole = cache.key("pdf", job, single_pass, _MARGIN_PAGES, _ATTEMPTS) if cache else ""
+    if cache is not None and cache.load(whole, job.target) is not None:
+        cache.stats["reused", "pdf"] += 1
+        return
     if not single_pass:
         split = split_page(html)
+    printed = False
     if split is not None and len(split.parts) >= 3:
         try:
-            _ParallelPrint(job, split, jobs, progress or (lambda done, total: None)).run()
-            return
+            files = _ParallelPrint(job, split, jobs, progress or (lambda done, total: None),
+                                   cache).run()
+            printed = True
         except _Unsettled:
             pass  # rare: page numbers that keep moving a line; the single pass settles them
-    print_page(job)
-    if is_tagged(variant):
-        finish_single_pass(job.target)
+    if not printed:
+        files = print_page(job)
+        if is_tagged(variant):
+            finish_single_pass(job.target)
+    if cache is not None:
+        cache.stats["printed", "pdf"] += 1
+        cache.store(whole, job.target, files, files)
 
 
 def _identifier(html: str) -> bytes:
@@ -108,13 +125,17 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 class _ParallelPrint:
     """One parallel printing of a split page (steps 2–4 of the module docstring)."""
 
-    def __init__(self, job: PrintJob, split: Split, jobs: int, progress: Progress) -> None:
+    def __init__(self, job: PrintJob, split: Split, jobs: int, progress: Progress,
+                 cache: PrintCache | None) -> None:
         self.job, self.split, self.jobs, self.progress = job, split, jobs, progress
+        self.cache = cache
+        self.keys: dict[Future, tuple[str, str, Path]] = {}  # printed: kind, key, PDF
         self.done = self.total = 0
         # Placeholder numbers as wide as the real ones will about be.
         self.placeholder = "0" * len(str(sum(part.weight for part in split.parts) // 60 + 1))
 
-    def run(self) -> None:
+    def run(self) -> list | None:
+        """Print and join; the files outside the HTML that the parts used (None: unknown)."""
         with tempfile.TemporaryDirectory(prefix="handbook-pdf-") as temp, \
                 _pool(self.jobs) as pool:
             self.temp = Path(temp)
@@ -129,6 +150,7 @@ class _ParallelPrint:
                        [part.anchors for part in parts],
                        [self._margins_pdf(k) for k in range(len(margins))], margins,
                        self.job.target, self.faces, tagged=is_tagged(self.job.variant))
+        return _all_files(facts + margins)
 
     def _number(self, pool: ProcessPoolExecutor, facts: list[PartFacts]) -> list[PartFacts]:
         """Print the numbered parts with real page numbers and, at the same time, the
@@ -139,8 +161,9 @@ class _ParallelPrint:
             pages = _anchor_pages(self.split, facts)
             pieces = _margin_pieces(facts, self.split.head)
             futures = {self._print_part(pool, i, pages): ("part", i) for i in numbered}
-            futures.update({pool.submit(print_margins, self._job(self.split.head,
-                                                                 self._margins_pdf(k)), piece):
+            futures.update({self._submit(pool, "margins", print_margins,
+                                         self._job(self.split.head, self._margins_pdf(k)),
+                                         piece, keyed=_margin_inputs(piece)):
                             ("margins", k) for k, piece in enumerate(pieces)})
             printed = self._gather(futures)
             moved = any(len(printed["part", i].pages) != len(facts[i].pages) for i in numbered)
@@ -152,7 +175,25 @@ class _ParallelPrint:
 
     def _print_part(self, pool: ProcessPoolExecutor, index: int, pages: dict[str, int]):
         html = self.split.parts[index].with_pages(pages, self.placeholder)
-        return pool.submit(print_part, self._job(html, self._part_pdf(index)))
+        return self._submit(pool, "part", print_part, self._job(html, self._part_pdf(index)))
+
+    def _submit(self, pool: ProcessPoolExecutor, kind: str, function, job: PrintJob,
+                *args, keyed: object = None) -> Future:
+        """``function(job, *args)`` in the pool, or a done future with the cached facts;
+        ``keyed`` is what the key takes of ``args``."""
+        if self.cache is None:
+            return pool.submit(function, job, *args)
+        key = self.cache.key(kind, job, keyed)
+        facts = self.cache.load(key, job.target, self.faces)
+        if facts is not None:
+            self.cache.stats["reused", kind] += 1
+            future: Future = Future()
+            future.set_result(facts)
+            return future
+        self.cache.stats["printed", kind] += 1
+        future = pool.submit(function, job, *args)
+        self.keys[future] = (kind, key, job.target)
+        return future
 
     def _gather(self, futures: dict) -> dict:
         """The results of ``futures`` by their keys, reporting progress as they come."""
@@ -161,6 +202,7 @@ class _ParallelPrint:
         try:
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
+                self._remember(future)
                 self.done += 1
                 self.progress(self.done, self.total)
         except BaseException:
@@ -169,16 +211,38 @@ class _ParallelPrint:
             raise
         return results
 
+    def _remember(self, future: Future) -> None:
+        """Stage a part or piece just printed in the cache."""
+        if future in self.keys:
+            _, key, target = self.keys.pop(future)
+            facts = future.result()
+            self.cache.store(key, target, facts, facts.files, self.faces)
+
     def _job(self, html: str, target: Path) -> PrintJob:
-        return PrintJob(html=html, target=target, allowed=self.job.allowed,
-                        base_url=self.job.base_url, identifier=self.job.identifier,
-                        faces_dir=self.faces, variant=self.job.variant)
+        """A part's job: its own identifier (the joined PDF gets its /ID from the join), so
+        that an unchanged part keeps its key when another changes."""
+        return dataclasses.replace(self.job, html=html, target=target,
+                                   identifier=_identifier(html), faces_dir=self.faces)
 
     def _part_pdf(self, index: int) -> Path:
         return self.temp / f"part-{index:04d}.pdf"
 
     def _margins_pdf(self, index: int) -> Path:
         return self.temp / f"margins-{index:04d}.pdf"
+
+
+def _margin_inputs(piece: MarginPiece) -> tuple:
+    """What ``print_margins`` reads of a piece (not the anchors, bookmarks or characters
+    of its pages, which a shifted paragraph changes but the margins do not show)."""
+    return ([(page.name, page.strings, page.width, page.height) for page in piece.pages],
+            piece.first, piece.total, piece.carried, piece.previous)
+
+
+def _all_files(facts: list[PartFacts]) -> list | None:
+    """The union of the parts' files, or None when one part's are unknown."""
+    if any(part.files is None for part in facts):
+        return None
+    return sorted({file for part in facts for file in part.files})
 
 
 def _margin_pieces(facts: list[PartFacts], head: str) -> list[MarginPiece]:

@@ -23,7 +23,9 @@ returns ``None`` and the PDF is printed in one pass.
 from __future__ import annotations
 
 import copy
+import hashlib
 import html as html_lib
+import math
 import re
 from dataclasses import dataclass
 
@@ -94,9 +96,10 @@ def split_page(page: str, *, parts: int = 12, max_weight: int = 8000) -> Split |
     for style in styles:
         style.text = _TARGET_COUNTER.sub(f"attr({PAGE_ATTRIBUTE})", style.text or "")
     segments = _segments(order, ends, marks, body)
+    names = _mark_names(body, order)
     all_ids = {el.get("id") for el in body.iter() if isinstance(el.tag, str) and el.get("id")}
     built = [_build_part(root, body, order, ends, lo, hi, all_ids)
-             for lo, hi in _group(segments, body, order, parts, max_weight)]
+             for lo, hi in _group(segments, body, order, parts, max_weight, names)]
     head = lxml.html.tostring(root.find("head"), encoding="unicode")
     return Split(parts=built, head=head)
 
@@ -163,22 +166,41 @@ def _style_rules(rules):
                 rule.content, skip_comments=True, skip_whitespace=True))
 
 
-def _group(segments: list[tuple[int, int]], body, order, parts: int,
-           max_weight: int) -> list[tuple[int, int]]:
-    """Consecutive segments joined into parts of about equal work; a segment with page
-    numbers of other parts stays alone, as it is printed twice."""
+def _mark_names(body, order) -> dict[int, str]:
+    """The id of each split mark (the department's or position's anchor) by its index."""
+    return {order[el]: el.get("id") or "" for el in body.iter()
+            if el.get(SPLIT_MARK) is not None}
+
+
+def _group(segments: list[tuple[int, int]], body, order, parts: int, max_weight: int,
+           names: dict[int, str]) -> list[tuple[int, int]]:
+    """Consecutive segments joined into about ``parts`` parts; a segment with page numbers
+    of other parts stays alone, as it is printed twice.
+
+    The cuts are content-defined, so that the build cache finds the unchanged parts again
+    after an edit: a part ends before a segment whose mark's id hashes to a multiple of the
+    segments per part (a power of two, so that adding a position rarely changes it), or
+    where it would outgrow ``max_weight``. An edit, an added or a removed position moves
+    at most the cuts next to it. The first segment (the cover) keeps the one after it:
+    printed alone, its absolutely placed control block falls onto a second page."""
     numbered = {order[el] for el in body.iter() if el.get(PAGE_ATTRIBUTE) is not None}
-    total = segments[-1][1] - segments[0][0]
-    target = max(min(total // max(parts, 1), max_weight), 1)
+    spacing = 1 << max(round(math.log2(max(len(segments) / max(parts, 1), 1))), 0)
     groups: list[tuple[int, int]] = []
-    for lo, hi in segments:
+    for number, (lo, hi) in enumerate(segments):
         alone = any(lo <= index < hi for index in numbered)
-        joins = groups and not alone and not groups[-1][2]
-        if joins and groups[-1][1] - groups[-1][0] + (hi - lo) <= target:
+        joins = groups and not alone and not groups[-1][2] and (
+            number == 1 or not _cuts(names.get(lo, ""), spacing))
+        if joins and groups[-1][1] - groups[-1][0] + (hi - lo) <= max_weight:
             groups[-1] = (groups[-1][0], hi, False)
         else:
             groups.append((lo, hi, alone))
     return [(lo, hi) for lo, hi, _ in groups]
+
+
+def _cuts(name: str, spacing: int) -> bool:
+    """Whether a part starts at the mark ``name``: about one mark in ``spacing``."""
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % spacing == 0
 
 
 def _build_part(root, body, order, ends, lo: int, hi: int, all_ids: set[str]) -> Part:
