@@ -369,6 +369,7 @@ def test_chart_pages_as_pictures_in_landscape_sections(handbook_dir, tmp_path, m
         landscape: bool
         size: tuple[int, int]
         caption: str = "caption"
+        alt: str = ""
 
     def to_svg(page, lang=None, **drawing):
         width, height = page.size
