@@ -137,6 +137,25 @@ def _template_stamp(own: Path | None) -> bytes:
     return digest.digest()
 
 
+class _Macros:
+    """The handbook's own macros over the built-in ones: an override of a few macros keeps
+    the others, including those a later version of handbook adds and its template calls."""
+
+    def __init__(self, own, builtin) -> None:
+        self._own, self._builtin = own, builtin
+
+    def __getattr__(self, name: str):
+        return getattr(self._own, name, None) or getattr(self._builtin, name)
+
+
+def _macros(env: jinja2.Environment):
+    own = env.get_template(MACROS)
+    builtin = env.get_template(f"{BUILTIN_PREFIX}/{MACROS}")
+    if own.filename == builtin.filename:
+        return builtin.module
+    return _Macros(own.module, builtin.module)
+
+
 def _context(document: Document, root: Path | None, env: jinja2.Environment,
              cache: PageCache | None) -> dict:
     style = document.style
@@ -151,7 +170,7 @@ def _context(document: Document, root: Path | None, env: jinja2.Environment,
         "style": style,
         "columns": document.columns,
         "seat_columns": SEAT_COLUMNS,
-        "m": env.get_template(MACROS).module,
+        "m": _macros(env),
         "md": MarkdownHtml(untraceable(lambda src: markdown_image(src, root))),
         "toc": toc_tree(document.toc),
         "roles_by_id": {role.ref.id: role for role in document.roles},
