@@ -11,6 +11,8 @@ printed and what was reused.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +22,8 @@ import pikepdf
 import pytest
 import yaml
 
-from handbook.build import BuildRequest, _prepare
+from handbook import document as document_module
+from handbook.build import BuildRequest, _pdf_variant, _prepare
 from handbook.cli import main
 from handbook.write.html import render_html
 from handbook.write.pdf import cache as cache_module
@@ -47,9 +50,11 @@ def epoch():
 def _print(directory: Path, target: Path, cache: PrintCache | None, **options) -> bytes:
     """The handbook in ``directory`` printed in parallel parts (on two workers) as
     ``handbook build`` resolves it; the cache committed as after a successful build."""
-    document, root, _ = _prepare(BuildRequest(directory, **options))
+    request = BuildRequest(directory, **options)
+    document, root, _ = _prepare(request)
     html = render_html(document, root=root)
-    write_pdf(document, html, target, root=root, single_pass=False, jobs=2, cache=cache)
+    write_pdf(document, html, target, root=root, single_pass=False, jobs=2, cache=cache,
+              variant=_pdf_variant(request, document))
     if cache is not None:
         cache.commit()
     return target.read_bytes()
@@ -308,3 +313,86 @@ def test_the_cli_keeps_the_cache_beside_the_outputs_and_no_cache_builds_cold(cop
     assert main(["build", str(directory), "-f", "pdf", "-o", str(out), "--cache-size",
                  "lots"]) == 2
     assert "--cache-size" in capsys.readouterr().err
+
+
+# --- builds without SOURCE_DATE_EPOCH: the build date is not in any key -------------------
+
+def _dates(path: Path) -> tuple[str, str, list[bytes]]:
+    """The document information's dates and the XMP metadata's date elements."""
+    with pikepdf.open(path) as pdf:
+        info = pdf.trailer.Info
+        xmp = pdf.Root.Metadata.read_bytes() if "/Metadata" in pdf.Root else b""
+        return (str(info.CreationDate), str(info.ModDate),
+                re.findall(rb"<[\w:]*(?:Create|Modify|Metadata)Date>([^<]*)<", xmp))
+
+
+def _undated(monkeypatch, when: str) -> str:
+    """Build without SOURCE_DATE_EPOCH at the time ``when``; the PDF date it gives."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    moment = dt.datetime.fromisoformat(when)
+    monkeypatch.setattr(document_module, "_created", lambda: moment)
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00")
+
+
+def test_an_unchanged_rebuild_on_another_day_reprints_nothing(base, copy, tmp_path,
+                                                             monkeypatch):
+    """The cache filled with SOURCE_DATE_EPOCH's date serves a build on another day whole,
+    with that day's dates."""
+    stamp = _undated(monkeypatch, "2031-05-06T07:08:09+00:00")
+    cache = PrintCache(copy[1])
+    _print(copy[0], tmp_path / "today.pdf", cache)
+    assert cache.stats == {("reused", "pdf"): 1}
+    assert _dates(tmp_path / "today.pdf")[:2] == (stamp, stamp)
+    assert _pages(base[2], tmp_path) == _pages((tmp_path / "today.pdf").read_bytes(), tmp_path)
+
+
+def test_a_duty_edit_on_another_day_reprints_one_part(base, copy, tmp_path, monkeypatch):
+    stamp = _undated(monkeypatch, "2031-05-06T07:08:09+00:00")
+    directory, cache_dir = copy
+    _edit_role(directory, "dept-01-r02",
+               lambda role: role["duties"][0].update(text=role["duties"][0]["text"] + "（修订）"))
+    cache = PrintCache(cache_dir)
+    _print(directory, tmp_path / "edited.pdf", cache)
+    assert cache.stats["printed", "part"] == 1
+    assert cache.stats["reused", "part"] == base[3] - 1
+    assert _dates(tmp_path / "edited.pdf")[:2] == (stamp, stamp)
+    _undated(monkeypatch, "2032-01-02T03:04:05+00:00")
+    again = PrintCache(cache_dir)
+    _print(directory, tmp_path / "later.pdf", again)
+    assert again.stats == {("reused", "pdf"): 1}
+    assert _dates(tmp_path / "later.pdf")[:2] == ("D:20320102030405+00'00",) * 2
+
+
+@pytest.fixture(scope="module")
+def tagged(base, tmp_path_factory) -> tuple[Path, Path]:
+    """A cache filled by a cold PDF/UA-1 print of the handbook (SOURCE_DATE_EPOCH set)."""
+    where = tmp_path_factory.mktemp("tagged")
+    directory = base[0]
+    shutil.rmtree(directory)
+    shutil.copytree(directory.parent / "pristine", directory)
+    _print(directory, where / "cold.pdf", PrintCache(where / "cache"), pdf_variant="pdf/ua-1")
+    return where / "cold.pdf", where / "cache"
+
+
+def test_a_tagged_incremental_build_is_the_cold_one(copy, tagged, tmp_path):
+    directory = copy[0]
+    shutil.copytree(tagged[1], tmp_path / "ua-cache")
+    _edit_role(directory, "dept-01-r02",
+               lambda role: role["duties"][0].update(text=role["duties"][0]["text"] + "（修订）"))
+    cache = _incremental_is_cold(directory, tmp_path / "ua-cache", tmp_path,
+                                 pdf_variant="pdf/ua-1")
+    assert cache.stats["printed", "part"] == 1 and cache.stats["reused", "part"] >= 2
+
+
+def test_a_tagged_rebuild_on_another_day_has_that_days_dates_in_its_xmp(copy, tagged, tmp_path,
+                                                                         monkeypatch):
+    cold_created, _, cold_xmp = _dates(tagged[0])
+    assert cold_created == "D:20260101000000+00'00"
+    assert cold_xmp == [b"2026-01-01T00:00:00+00:00"] * 2
+    stamp = _undated(monkeypatch, "2031-05-06T07:08:09+00:00")
+    shutil.copytree(tagged[1], tmp_path / "ua-cache")
+    cache = PrintCache(tmp_path / "ua-cache")
+    _print(copy[0], tmp_path / "today.pdf", cache, pdf_variant="pdf/ua-1")
+    assert cache.stats == {("reused", "pdf"): 1}
+    assert _dates(tmp_path / "today.pdf") == (stamp, stamp,
+                                             [b"2031-05-06T07:08:09+00:00"] * 2)

@@ -20,6 +20,7 @@ from types import SimpleNamespace
 import pikepdf
 from weasyprint.document import Document as WeasyDocument
 
+from .dates import Dates, stamp
 from .fonts import FontUse, unify_fonts
 from .parts import PageFacts, PartFacts
 from .tags import join_structure
@@ -32,9 +33,10 @@ _CATALOG_SKIP = {"/Type", "/Pages", "/Names", "/Outlines", "/StructTreeRoot"}
 
 def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozenset[str]],
                margins: list[Path], margin_facts: list[PartFacts], target: Path,
-               faces_dir: Path, *, tagged: bool = False) -> None:
+               faces_dir: Path, dates: Dates = (), *, tagged: bool = False) -> None:
     """Write ``target`` from the parts' PDFs (in order), their facts, the anchors each
-    part holds, and the PDFs of running headers and footers (pieces, in order).
+    part holds, and the PDFs of running headers and footers (pieces, in order), with the
+    build's ``dates`` (the parts are printed with fixed ones, see dates).
     ``tagged``: the parts carry structure trees, joined into one."""
     out = pikepdf.new()
     sources = [pikepdf.open(path) for path in parts]
@@ -58,6 +60,7 @@ def join_parts(parts: list[Path], facts: list[PartFacts], anchors: list[frozense
         _add_destinations(out, pages, anchors)
         _add_outline(out, [page for page, _ in pages])
         _copy_document_info(out, sources[0])
+        stamp(out, dates)
         if tagged:
             join_structure(out, parts_pdfs)
         out.save(target, compress_streams=True, deterministic_id=True,

@@ -26,6 +26,7 @@ from ...document import Document
 from ...pdfvariants import is_tagged
 from ..html.render import builtin_templates
 from .cache import PrintCache
+from .dates import Dates, build_dates, restamp, undated
 from .join import join_parts
 from .parts import (
     MarginPiece,
@@ -71,24 +72,25 @@ def write_pdf(document: Document, html: str, target: Path, *, root: Path | None 
     ``cache`` keeps what is printed for the next build (its ``commit`` is the caller's, once
     the build succeeded)."""
     allowed = (builtin_templates(),) + ((Path(root),) if root is not None else ())
+    dates, fixed = build_dates(html), undated(html)
     job = PrintJob(html=html, target=Path(target), allowed=allowed,
                    base_url=(Path(root).resolve().as_uri() + "/") if root is not None else None,
-                   identifier=_identifier(html), variant=variant)
+                   identifier=_identifier(fixed), variant=variant)
     jobs = jobs or _workers()
     split = None
     if single_pass is None:
         single_pass = jobs < 2 or len(html) < PARALLEL_FROM
-    whole = cache.key("pdf", job, single_pass, _MARGIN_PAGES, _ATTEMPTS) if cache else ""
-    if cache is not None and cache.load(whole, job.target) is not None:
-        cache.stats["reused", "pdf"] += 1
+    whole = cache.key("pdf", dataclasses.replace(job, html=fixed), single_pass, _MARGIN_PAGES,
+                      _ATTEMPTS) if cache else ""
+    if cache is not None and _reuse_whole(cache, whole, job.target, dates):
         return
     if not single_pass:
-        split = split_page(html)
+        split = split_page(fixed)
     printed = False
     if split is not None and len(split.parts) >= 3:
         try:
             files = _ParallelPrint(job, split, jobs, progress or (lambda done, total: None),
-                                   cache).run()
+                                   cache, dates).run()
             printed = True
         except _Unsettled:
             pass  # rare: page numbers that keep moving a line; the single pass settles them
@@ -98,12 +100,23 @@ def write_pdf(document: Document, html: str, target: Path, *, root: Path | None 
             finish_single_pass(job.target)
     if cache is not None:
         cache.stats["printed", "pdf"] += 1
-        cache.store(whole, job.target, files, files)
+        cache.store(whole, job.target, dates, files)
+
+
+def _reuse_whole(cache: PrintCache, key: str, target: Path, dates: Dates) -> bool:
+    """Copy the whole PDF from the cache, stamped with this build's dates (see dates)."""
+    printed_on = cache.load(key, target)
+    if printed_on is None:
+        return False
+    if printed_on != dates:
+        restamp(target, dates)
+    cache.stats["reused", "pdf"] += 1
+    return True
 
 
 def _identifier(html: str) -> bytes:
-    """The PDF /ID from the page printed: the same page (SOURCE_DATE_EPOCH fixes its
-    dates) gives the same bytes, a changed one a new identifier."""
+    """The PDF /ID from the page printed, without its dates (see dates): the same page
+    gives the same bytes, a changed one a new identifier."""
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
@@ -126,9 +139,9 @@ class _ParallelPrint:
     """One parallel printing of a split page (steps 2–4 of the module docstring)."""
 
     def __init__(self, job: PrintJob, split: Split, jobs: int, progress: Progress,
-                 cache: PrintCache | None) -> None:
+                 cache: PrintCache | None, dates: Dates) -> None:
         self.job, self.split, self.jobs, self.progress = job, split, jobs, progress
-        self.cache = cache
+        self.cache, self.dates = cache, dates
         self.keys: dict[Future, tuple[str, str, Path]] = {}  # printed: kind, key, PDF
         self.done = self.total = 0
         # Placeholder numbers as wide as the real ones will about be.
@@ -149,7 +162,8 @@ class _ParallelPrint:
             join_parts([self._part_pdf(i) for i in range(len(parts))], facts,
                        [part.anchors for part in parts],
                        [self._margins_pdf(k) for k in range(len(margins))], margins,
-                       self.job.target, self.faces, tagged=is_tagged(self.job.variant))
+                       self.job.target, self.faces, self.dates,
+                       tagged=is_tagged(self.job.variant))
         return _all_files(facts + margins)
 
     def _number(self, pool: ProcessPoolExecutor, facts: list[PartFacts]) -> list[PartFacts]:

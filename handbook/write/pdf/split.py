@@ -75,7 +75,7 @@ class Split:
     head: str              # the <head> element, for the page of running headers and footers
 
 
-def split_page(page: str, *, parts: int = 12, max_weight: int = 8000) -> Split | None:
+def split_page(page: str, *, parts: int = 28, max_weight: int = 8000) -> Split | None:
     """Cut ``page`` into about ``parts`` parts of at most about ``max_weight`` elements
     (about 100 pages) at its split marks, or ``None`` when it cannot be cut (no marks, or
     CSS whose result depends on earlier pages). The cut depends on the page only, not on
