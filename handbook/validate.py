@@ -131,21 +131,19 @@ def _check_whole(root: Path, loaded, handbook: Handbook | None, roles: dict,
     return handbook, problems
 
 
-_PARSED: dict[tuple[int, str], tuple[Any, Role]] = {}
+_PARSED: dict[tuple[Path, str], tuple[Any, Role]] = {}
 
 
 def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) -> Role | None:
-    """The file's Role; the one of the last check while ``_load`` hands back the same data.
+    """The file's Role; the one of the last check while ``_load`` hands back the same load.
 
     ``serve`` re-checks every position on each save, and validating 2,000 unchanged files
-    took longer than the rest of a rebuild; ``diff`` validates two versions in which most
-    files are twins (``_load_content`` gives them the same data). Only a file that parsed
-    without a problem is kept (a problem's hint can name another file's title): its Role
-    depends on nothing but its data and its id.
+    took longer than the rest of a rebuild. Only a file that parsed without a problem is
+    kept (a problem's hint can name another file's title), one entry per file.
     """
-    key = (id(loaded.data), role_id)
+    key = (loaded.path, role_id)
     known = _PARSED.get(key)
-    if known is not None and known[0] is loaded.data:
+    if known is not None and known[0] is loaded:
         return known[1]
     found: list[Problem] = []
     role = _parse(Role, loaded, found, names)
@@ -153,7 +151,7 @@ def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) ->
     if role is not None:
         role._id = role_id
         if not found:
-            _PARSED[key] = (loaded.data, role)
+            _PARSED[key] = (loaded, role)
     return role
 
 

@@ -324,26 +324,3 @@ def test_an_identifier_changes_whole_and_prose_word_by_word(versions, capsys):
         "XH-HR-OPS-2026-01", "XH-HR-OPS-2026-02", None)
     duty = _field(found["role", "promo-lead"], "duties")["items"][0]["fields"][0]
     assert duty["words"]
-
-
-def test_twin_files_of_two_versions_are_validated_once(versions, monkeypatch):
-    from handbook import validate
-
-    old, new = versions
-    _edit(new / "roles" / "promo-lead.yml", DUTY_OLD, DUTY_NEW)
-    parsed = []
-    real = validate._parse
-
-    def counting(model, loaded, *args, **kwargs):
-        parsed.append(loaded.path.name)
-        return real(model, loaded, *args, **kwargs)
-
-    monkeypatch.setattr(validate, "_parse", counting)
-    validate._PARSED.clear()
-    before, _ = validate.load_handbook(old)
-    after, _ = validate.load_handbook(new)
-    roles = len(list((old / "roles").glob("*.yml")))
-    assert parsed.count("promo-lead.yml") == 2
-    assert len([name for name in parsed if name != "handbook.yml"]) == roles + 1
-    assert after.roles["cs-lead"] is before.roles["cs-lead"]
-    assert after.roles["promo-lead"] != before.roles["promo-lead"]
