@@ -201,7 +201,8 @@ def test_one_pass_loader_matches_the_node_pass(tmp_path, monkeypatch):
         assert (fast.values, fast.keys, fast.problems) == (slow.values, slow.keys,
                                                            slow.problems), path
     fast, _ = _both_passes(tricky, monkeypatch)
-    assert [str(p.location) for p in fast.problems] == [f"{tricky}:1:16", f"{tricky}:14:10"]
+    assert [(p.location.file, p.location.line, p.location.column) for p in fast.problems] == [
+        (tricky, 1, 16), (tricky, 14, 10)]
     assert fast.at(("list", 2, "b")).line == 12
 
 
