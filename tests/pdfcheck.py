@@ -18,6 +18,7 @@ from fontTools.ttLib import TTFont
 
 _PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh",
              "Do", "INLINE IMAGE"}
+_SCOPES = {"/Column", "/Row", "/Both"}
 _XMP = {"pdfaid": "http://www.aiim.org/pdfa/ns/id/",
         "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
 
@@ -220,15 +221,30 @@ def heading_problems(pdf: pikepdf.Pdf) -> list[str]:
 
 
 def table_problems(pdf: pikepdf.Pdf) -> list[str]:
-    """Every Table has header cells (TH)."""
+    """Every Table has header cells (TH), and every TH says what it heads (a Table
+    attribute /Scope of Column, Row or Both)."""
     tree = walk(pdf)
     problems = []
     for element in tree.elements:
-        if str(element.S) == "/Table":
-            inside = _descendants(element)
-            if "/TH" not in inside:
-                problems.append(f"a Table {element.objgen} without TH")
+        kind = str(element.S)
+        if kind == "/Table" and "/TH" not in _descendants(element):
+            problems.append(f"a Table {element.objgen} without TH")
+        elif kind == "/TH" and _scope(element) not in _SCOPES:
+            problems.append(f"a TH {element.objgen} without /Scope")
     return problems
+
+
+def _scope(cell) -> str | None:
+    attributes = cell.get("/A")
+    if attributes is None or attributes.get("/O") != pikepdf.Name.Table:
+        return None
+    return str(attributes.get("/Scope", ""))
+
+
+def languages(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
+    """(structure type, /Lang) of every element that names its own language, in reading
+    order: the text a screen reader must speak in another voice than the document's."""
+    return [(str(e.S)[1:], str(e.Lang)) for e in walk(pdf).elements if "/Lang" in e]
 
 
 def _descendants(element) -> set[str]:

@@ -135,7 +135,24 @@ def test_parallel_join_has_the_single_pass_structure(printed):
         assert pdfcheck.structure_problems(single) == []
         assert pdfcheck.element_types(parallel) == pdfcheck.element_types(single)
         assert pdfcheck.figures(parallel) == pdfcheck.figures(single)
+        assert pdfcheck.languages(parallel) == pdfcheck.languages(single)
         assert len(parallel.pages) == len(single.pages)
+
+
+@pytest.mark.parametrize("name", ["startup-team", "ecommerce-ops"])
+def test_text_in_another_language_keeps_its_lang(printed, name):
+    """The HTML's language marks (English product names on a Chinese page) reach the PDF as
+    /Lang on their Span elements, at least one element per mark (a mark broken over two lines
+    is two boxes), none lost in the join; the rest of the text speaks the document's /Lang."""
+    directory = CONTENT / name
+    page = lxml_html.fromstring(render_html(document_for(directory), root=directory))
+    marks = [element.get("lang") for element in page.xpath("//body//span[@lang]")]
+    with pikepdf.open(printed(name, "pdf/ua-1")) as pdf:
+        found = pdfcheck.languages(pdf)
+        document_lang = str(pdf.Root.Lang)
+    spans = [lang for kind, lang in found if kind == "Span"]
+    assert marks and set(spans) == set(marks) and len(spans) >= len(marks)
+    assert all(lang == document_lang for kind, lang in found if kind != "Span")
 
 
 @needs_poppler

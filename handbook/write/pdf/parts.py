@@ -27,6 +27,7 @@ from ...errors import HandbookError
 from ...pdfvariants import is_tagged
 from .fonts import FontUse, font_uses
 from .sources import SourceFile, used_files
+from .tagattrs import install as install_tag_attributes
 
 __all__ = ["TOTAL_PAGES", "MarginPiece", "PageFacts", "PartFacts", "PrintJob",
            "RefusedResource", "print_margins", "print_page", "print_part"]
@@ -50,6 +51,8 @@ html, body { background: none !important; border: none !important; }
 TOTAL_PAGES = re.compile(r"counter\(\s*pages\s*\)")
 
 _font_config: FontConfiguration | None = None
+
+install_tag_attributes()
 
 
 class RefusedResource(HandbookError):
