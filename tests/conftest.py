@@ -48,6 +48,17 @@ class _Editor:
             path.write_text(content, encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (tests/devtools.py), or the test is skipped."""
+    from .devtools import CHROMIUM, Browser
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    with Browser(CHROMIUM) as chromium:
+        yield chromium
+
+
 @pytest.fixture(scope="session", autouse=True)
 def docx_files_open_in_word(tmp_path_factory):
     """Every DOCX the writer saves during the tests is checked as Word would check it

@@ -14,7 +14,9 @@ import shutil
 import subprocess
 import tempfile
 
-__all__ = ["Browser"]
+__all__ = ["CHROMIUM", "Browser"]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class Browser:

@@ -26,8 +26,7 @@ from handbook.write.docx import write_docx
 from handbook.write.html import render_html
 
 from .conftest import EXAMPLES, ROOT
-from .devtools import Browser
-from .test_html import CHROMIUM, document_for, needs_chromium
+from .test_html import document_for, needs_chromium
 
 BRANDS = ROOT / "content" / "brands"
 W = docx_xml.NS["w"]
@@ -206,14 +205,6 @@ _CONTRAST_FAILURES = r"""(() => {
   }
   return {checked, failures};
 })()"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    with Browser(CHROMIUM) as chromium:
-        yield chromium
 
 
 @needs_chromium

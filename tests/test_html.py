@@ -25,9 +25,9 @@ from handbook.write.html import render_html
 from handbook.write.html.render import BLOCKS
 
 from .conftest import EXAMPLES, FIXTURES
+from .devtools import CHROMIUM
 
 CHARTS = hasattr(orgchart, "plan_charts")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 

@@ -13,8 +13,7 @@ from lxml import html as lxml_html
 from handbook.write.html import render_html
 
 from .conftest import EXAMPLES, ROOT
-from .devtools import Browser
-from .test_html import CHROMIUM, document_for, needs_chromium
+from .test_html import document_for, needs_chromium
 
 PHONE = 390
 
@@ -88,14 +87,6 @@ _BUTTON = r"""(() => {
           background: getComputedStyle(document.querySelector('.to-contents')).backgroundColor,
           lastBottom: last.bottom};
 })()"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    with Browser(CHROMIUM) as chromium:
-        yield chromium
 
 
 @pytest.fixture(scope="module")
