@@ -149,10 +149,11 @@ def _apply(brand, base: Style, lang: str, directory: Path, loaded: LoadedFile,
             if isinstance(value, str) and value.startswith("#"):
                 changes[field] = value
         changes.update(_accents(color, changes, base))
-    faces, families = _fonts(brand, lang, directory, loaded, problems)
+    region = _face_region(base, lang)
+    faces, families = _fonts(brand, region, directory, loaded, problems)
     typography = brand.typography
-    body = _regional(_family(typography.base), lang) if typography else None
-    headings = (_regional(_family(typography.headings), lang) if typography else None) or body
+    body = _regional(_family(typography.base), region) if typography else None
+    headings = (_regional(_family(typography.headings), region) if typography else None) or body
     cjk = next((family for family in (body, headings, *families)
                 if family and _is_cjk(family, faces)), base.cjk_font)
     if body:
@@ -195,23 +196,29 @@ def _family(value) -> str | None:
     return getattr(value, "family", None) or (value if isinstance(value, str) else None)
 
 
-def _regional(family: str | None, lang: str) -> str | None:
-    """Noto CJK families follow the output language's region so glyph forms are right."""
+def _face_region(base: Style, lang: str) -> str | None:
+    """The region of the Noto CJK faces the text needs: the default style's (HK for Hong
+    Kong's text, TC for Taiwan's, SC), or the language's when the base is not Noto CJK."""
+    match = _NOTO_CJK.match(base.cjk_font)
+    return match.group(2) if match else _REGION.get(lang)
+
+
+def _regional(family: str | None, region: str | None) -> str | None:
+    """Noto CJK families follow the text's region so glyph forms are right."""
     if family is None:
         return None
     match = _NOTO_CJK.match(family)
-    region = _REGION.get(lang)
     return f"{match.group(1)} {region}" if match and region else family
 
 
-def _fonts(brand, lang: str, directory: Path, loaded: LoadedFile,
+def _fonts(brand, region: str | None, directory: Path, loaded: LoadedFile,
            problems: list[Problem]) -> tuple[list[FontFace], list[str]]:
     faces: list[FontFace] = []
     families: list[str] = []
     fonts = brand.typography.fonts if brand.typography else []
     for index, font in enumerate(fonts or []):
         where = ("typography", "fonts", index)
-        family = _regional(font.family, lang)
+        family = _regional(font.family, region)
         families.append(family)
         if font.source in ("google", "bunny"):
             problems.append(Problem(

@@ -20,7 +20,7 @@ from .diff import Diff, compare
 from .document import Document, resolve
 from .errors import Problem, UsageError, did_you_mean
 from .jobdesc import job_description
-from .locales import parse_tag
+from .locales import parse_tag, text_locale
 from .model import Handbook
 from .output import FORMATS, Staging
 from .style import Style, default_style, with_page
@@ -251,16 +251,16 @@ def _style(request: BuildRequest, handbook: Handbook) -> Style:
     """
     source, _ = handbook.content_locale()
     locale = parse_tag(request.lang) if request.lang else source
-    script = locale.labels if locale.labels != "en" else source.labels  # the text's characters
-    style = with_page(default_style(locale.labels, script).with_(page_size=locale.page_size),
-                      handbook.page)
+    text = text_locale(locale, source)
+    style = with_page(default_style(locale.labels, text.labels, text.region)
+                      .with_(page_size=locale.page_size), handbook.page)
     if handbook.pdf_variant:
         style = style.with_(pdf_variant=handbook.pdf_variant)
     if handbook.logo:
         style = style.with_(logo=(handbook.root / handbook.logo).resolve())
     brand_dir = request.brand or (handbook.root / "brand")
     if request.brand is not None or find_brand_file(brand_dir):
-        style = load_brand(brand_dir, style, script)
+        style = load_brand(brand_dir, style, text.labels)
     if request.templates is not None:
         style = style.with_(templates=request.templates.resolve())
     if request.reference_docx is not None:

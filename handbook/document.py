@@ -24,7 +24,7 @@ from .colour import Palette, palette_for
 from .convert import converter
 from .diff import Diff
 from .labels import Labels, load_labels
-from .locales import Locale, format_date, parse_tag
+from .locales import Locale, format_date, parse_tag, text_locale
 from .markdown import Markdown, parse_markdown
 from .model import Handbook, Role
 from .sections import (
@@ -205,8 +205,9 @@ def resolve(handbook: Handbook, *, lang: str | None = None, style: Style | None 
     lang = locale.labels
     convert, notices = converter(source.labels, lang)
     labels = load_labels(lang, locale.tag)
-    style = style or with_page(default_style(lang).with_(page_size=locale.page_size),
-                               handbook.page)
+    text = text_locale(locale, source)
+    style = style or with_page(default_style(lang, text.labels, text.region)
+                               .with_(page_size=locale.page_size), handbook.page)
     roles = {rid: role for rid, role in handbook.roles.items() if role is not None}
     refs = {rid: RoleRef(rid, convert(role.title), role.code) for rid, role in roles.items()}
     order = _print_order(roles)

@@ -89,6 +89,12 @@ def _suggestion(key: str) -> str:
     return f"; did you mean `{_BY_KEY[close[0]].tag}`?" if close else ""
 
 
+def text_locale(output: Locale, source: Locale) -> Locale:
+    """The locale of the characters printed: the output's, except that English labels over
+    Chinese content keep the content's script and region, whose faces its glyphs need."""
+    return output if output.labels != "en" else source
+
+
 def office_tag(tag: str) -> str:
     """An output tag as Word writes languages (``w:lang``, core properties): language and
     region only, the region the likely one where the tag names none (zh-Hant is zh-TW,

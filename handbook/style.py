@@ -1,6 +1,7 @@
 """The look of the output: colours, fonts, page size and margins, footer, logo.
 
-Defaults suit each language (Noto CJK SC for Simplified, TC for Traditional, Noto Sans
+Defaults suit each language (Noto CJK SC for Simplified, TC for Traditional, HK for Hong
+Kong's, Noto Sans
 for English with CJK behind it); a brand (``brand.py``) replaces any of them. The HTML/PDF
 writer turns a Style into CSS variables, the DOCX writer into styles and theme fonts.
 """
@@ -20,6 +21,7 @@ PAGE_SIZES = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4), "A5": (148.0, 210.
 _LENGTH_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 
 _CJK = {"zh-Hans": "SC", "zh-Hant": "TC", "en": "SC"}
+_CJK_REGIONS = {("zh-Hant", "HK"): "HK"}  # Hong Kong's forms of the Traditional characters
 # Department colour bands for the org chart and headings, readable on white.
 _BANDS = ("#1f5c99", "#c2185b", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#8d6e63",
           "#5c6bc0", "#9e9d24", "#d84315", "#00695c", "#455a64")
@@ -92,12 +94,14 @@ class Style:
         return replace(self, **changes)
 
 
-def default_style(lang: str, script: str | None = None) -> Style:
+def default_style(lang: str, script: str | None = None, region: str | None = None) -> Style:
     """Regional CJK faces by the language the text is written in (``script``, default
-    ``lang``: English labels on Traditional content still need TC glyphs); Latin text in
+    ``lang``: English labels on Traditional content still need TC glyphs) and its region
+    (Hong Kong's HK faces draw some characters differently from Taiwan's TC); Latin text in
     Noto Sans before the CJK face for English."""
-    region = _CJK.get(script or lang, "SC")
-    cjk = f"Noto Sans CJK {region}"
+    script = script or lang
+    faces = _CJK_REGIONS.get((script, region)) or _CJK.get(script, "SC")
+    cjk = f"Noto Sans CJK {faces}"
     if lang == "en":
         return Style(body_font=("Noto Sans", cjk), heading_font=("Noto Sans", cjk),
                      cjk_font=cjk, latin_font="Noto Sans", symbol_fonts=_SYMBOL_FONTS)

@@ -40,6 +40,9 @@ def test_noto_cjk_region_follows_output_language():
     style = load_brand(BRANDS / "bluewhale", default_style("zh-Hant"), "zh-Hant")
     assert style.body_font[0] == "Noto Serif CJK TC"
     assert style.cjk_font == "Noto Serif CJK TC"
+    hong_kong = load_brand(BRANDS / "bluewhale", default_style("zh-Hant", region="HK"),
+                           "zh-Hant")
+    assert (hong_kong.body_font[0], hong_kong.cjk_font) == ("Noto Serif CJK HK",) * 2
 
 
 @pytest.fixture

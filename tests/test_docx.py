@@ -471,6 +471,17 @@ def test_a_brand_reference_docx_keeps_its_styles_and_gains_ours(tmp_path):
     assert _attr(defaults.find("w:lang", NS), "eastAsia") == "zh-TW"
 
 
+def test_hong_kong_output_names_hong_kong_faces_and_language(tmp_path):
+    handbook, _ = load_handbook(FIXTURES / "minimal")
+    document = resolve(handbook, lang="zh-HK", chart_pages=False)
+    target = tmp_path / "hk.docx"
+    write_docx(document, target)
+    defaults = Built(document, target).xml("word/styles.xml").find(
+        "w:docDefaults/w:rPrDefault/w:rPr", NS)
+    assert _attr(defaults.find("w:rFonts", NS), "eastAsia") == "Noto Sans CJK HK"
+    assert _attr(defaults.find("w:lang", NS), "eastAsia") == "zh-HK"
+
+
 # --- LibreOffice -------------------------------------------------------------------------------
 
 

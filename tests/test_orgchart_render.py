@@ -20,6 +20,7 @@ from handbook.orgchart import (
 from handbook.orgchart import fonts as chart_fonts
 from handbook.orgchart.fonts import find_face
 from handbook.write.docx.images import rasterize
+from handbook.write.html.assets import regional_svg_fonts
 
 from .test_orgchart_paginate import A4, traditional_org
 
@@ -86,6 +87,20 @@ def test_svg_colours_and_fonts_come_from_css_variables_with_fallbacks(tc_layout)
     assert "fill: var(--hb-dept-2, #00ff00)" in sheet
     assert 'fill="#ff0000"' in svg, "brand colours reach renderers without CSS variables"
     assert "<script>" not in svg, "only hex colours are accepted"
+
+
+def test_regional_fonts_keep_the_chart_rule_whole(tc_layout):
+    """Moving a chart to Hong Kong's faces renames every CJK family, in the attribute and in
+    the rule's var() fallback, and leaves the rule one valid declaration."""
+    _, layout = tc_layout
+    svg = regional_svg_fonts(to_svg(layout, font_family='"Noto Sans CJK TC", "Noto Sans"'),
+                             "Noto Sans CJK HK")
+    root = ET.fromstring(svg)
+    sheet = root.find(f"{SVG}style").text
+    rule = re.search(r"\.hb-orgchart-tc \{ font-family: ([^;]*); \}", sheet)
+    assert rule and rule[1] == ('var(--hb-font-chart, "Noto Sans CJK HK", "Noto Sans", '
+                                "'Noto Sans CJK HK', sans-serif)")
+    assert "CJK TC" not in svg and "Noto Sans CJK HK" in root.get("font-family")
 
 
 def test_svg_escapes_text():

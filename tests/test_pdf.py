@@ -420,6 +420,18 @@ def test_traditional_chinese_output_uses_tc_faces_only(tmp_path):
     assert "運營總監" in text and "运营总监" not in text
 
 
+@needs_pdffonts
+def test_hong_kong_output_uses_hk_faces_only(tmp_path):
+    """zh-HK text is drawn in Hong Kong's forms (Noto CJK HK), not Taiwan's: the body, the
+    headings and the charts."""
+    startup = next(p for p in EXAMPLES if p.name == "startup-team")
+    built = build_pdf(startup, tmp_path, lang="zh-HK")
+    fonts = subprocess.run(["pdffonts", str(built.path)], capture_output=True, text=True,
+                           check=True).stdout
+    cjk = re.findall(r"\S*CJK\S*", fonts)
+    assert cjk and all("CJK-HK" in name for name in cjk), cjk
+
+
 def test_no_missing_glyphs(example):
     """Tofu shows up as U+FFFD or as .notdef boxes: pdfplumber reports them as (cid:N)."""
     text = "\n".join(example.pages)

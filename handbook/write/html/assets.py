@@ -140,7 +140,9 @@ def _points(value: str | None) -> float | None:
 
 _CJK_FAMILY = re.compile(r"(Noto (?:Sans|Serif) CJK|Source Han (?:Sans|Serif)) "
                          r"(?:SC|TC|HK|JP|KR|J|K|CN|TW)\b", re.I)
-_FONT_FAMILY = re.compile(r"(font-family\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^;\"'>]+)")
+# A font list in an attribute or a declaration, or a declaration's whole ``var(…, list)``
+# (the chart's own rule), which a list cut at its first quote would break.
+_FONT_FAMILY = re.compile(r"(font-family\s*[=:]\s*)(var\([^;}]*\)|\"[^\"]*\"|'[^']*'|[^;\"'>]+)")
 _HAN = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _GENERIC = re.compile(r"\s*,?\s*(sans-serif|serif|monospace|cursive|fantasy|system-ui)\s*$")
 
@@ -154,6 +156,8 @@ def regional_svg_fonts(svg: str, cjk_font: str) -> str:
 
     def family_list(match: re.Match) -> str:
         value = match[2]
+        if value.startswith("var("):  # its fallback is the document's list: regional names only
+            return match[1] + _CJK_FAMILY.sub(lambda m: f"{m[1]} {region}", value)
         quote = value[0] if value[:1] in "\"'" else ""
         families = value.strip(quote)
         families = _CJK_FAMILY.sub(lambda m: f"{m[1]} {region}", families)
