@@ -2,7 +2,9 @@
 
 ``apply_changes`` is called by ``document.resolve`` with the Diff from the older version: it
 sets ``Document.changes`` (the section every writer lays out after the revision history),
-marks each changed position's page (``RoleSection.marks``, see ``changemarks``), and fills a
+marks each changed position's page (``RoleSection.marks``, see ``changemarks``), each changed
+department's opener (``DepartmentSection.marks``) and the handbook's own fields
+(``Document.marks``: document control, intro), and fills a
 latest revision entry that has no ``changes`` with a one-line summary in the handbook's
 language ("新增 2 个岗位；修改 5 个岗位的工作职责"), its plurals by ICU's rules.
 
@@ -18,7 +20,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .changemarks import role_marks
+from .changemarks import department_marks, handbook_marks, role_marks
 from .changetext import Runs, Texts
 from .diff import Diff, Entry, FieldChange, ItemChange
 from .diffview import LABEL_KEYS
@@ -70,9 +72,14 @@ def apply_changes(document, diff: Diff, convert) -> None:
     """Put ``diff`` into ``document``: the section, the marked pages, the summary."""
     texts = Texts(diff, document.labels, document.locale, convert)
     sections = {role.ref.id: role for role in document.roles}
+    departments = {department.id: department for department in document.departments}
     for entry in diff.entries:
         if entry.kind == "role" and entry.id in sections and entry.change != "removed":
             sections[entry.id].marks = role_marks(entry, texts)
+        elif entry.kind == "department" and entry.id in departments:
+            departments[entry.id].marks = department_marks(entry, texts)
+        elif entry.kind == "handbook":
+            document.marks = handbook_marks(entry, texts, document.intro)
     summary = summary_text(diff, document.labels, document.lang)
     latest = document.revisions[-1] if document.revisions else None
     if latest is not None and latest.changes is None:

@@ -2,8 +2,10 @@
 the revision summary and check's warning, on two versions of the English example.
 
 The old version is a copy of content/acme-en; the new one has one change of each kind
-(duty reworded, duty added and removed, KPI weights moved, manager changed, position added,
-removed and renamed, department moved) and a version 2.1 entry without ``changes``.
+(duty reworded, duty added and removed, KPI weights moved, a KPI renamed and its target
+raised, a summary reworded, a seat added, manager changed, position added, removed and
+renamed, department moved, a department's function and the intro reworded) and a version 2.1
+entry without ``changes``.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ def every_kind(new: Path) -> None:
           "  other: []\n")
     _edit(designer, "weight: 35", "weight: 30")
     _edit(designer, "weight: 25", "weight: 30")
+    _edit(designer, "page layouts and campaign creative", "short videos, page layouts and "
+          "campaign creative")
+    _edit(designer, "name: Average time on product pages\n    target: \"≥ 50 s\"",
+          "name: Average engaged time on product pages\n    target: \"≥ 60 s\"")
+    _edit(designer, "headcount: 2", "headcount: 3")
     _edit(roles / "performance-marketer.yml", "reports_to: marketing-lead",
           "reports_to: head-of-ecommerce")
     (roles / "warehouse-operative.yml").unlink()
@@ -69,6 +76,9 @@ def every_kind(new: Path) -> None:
         "requirements: {education: A degree in marketing}\n", encoding="utf-8")
     _edit(new / "handbook.yml", "  - id: customer-care\n",
           "  - id: customer-care\n    parent: ecommerce\n")
+    _edit(new / "handbook.yml", "The team runs paid search and", "The team runs paid search, "
+          "marketplace advertising and")
+    _edit(new / "handbook.yml", "  annual reviews, so", "  annual performance reviews, so")
     _edit(new / "handbook.yml", 'version: "2.0"\n  effective: 2026-02-02',
           'version: "2.1"\n  effective: 2026-03-02')
     _edit(new / "handbook.yml", "\nintro: |", f'  - version: "2.1"\n    date: {DATE}\n'
@@ -168,6 +178,40 @@ def test_a_changed_duty_keeps_its_formatting_and_removed_requirements_are_struck
         "A portfolio is required with your application"]
 
 
+def _marks(element) -> tuple[list[str], list[str]]:
+    return ([_text(d) for d in element.xpath(".//del")],
+            [_text(i) for i in element.xpath(".//ins")])
+
+
+def test_every_changed_field_is_marked_where_it_is_printed(built):
+    """The summary, a KPI's name and target, the seats, a department's function, the intro
+    and the document control: the words that changed struck and underlined in place, and
+    nothing else marked."""
+    page = _html(built)
+    designer = page.get_element_by_id("role-content-designer")
+    summary = designer.xpath(".//section[contains(@class, 'summary')]")[0]
+    assert _marks(summary) == ([], [", short videos"])
+    assert "Creates the product imagery, short videos, page layouts" in _text(summary)
+    kpi = designer.xpath(".//table[contains(@class, 'kpi-table')]/tbody/tr[2]/td")
+    assert _marks(kpi[0]) == ([], ["engaged"]) and _marks(kpi[1]) == (["50"], ["60"])
+    assert _marks(designer.xpath(".//td[contains(@class, 'seats')]")[0]) == (
+        ["1/2 (1 vacant)"], ["1/3 (2 vacant)"])
+    marketing = page.get_element_by_id("dept-marketing")
+    assert "changed" in marketing.get("class").split()
+    assert _marks(marketing.xpath(".//div[@class='dept-function']")[0]) == (
+        [], [", marketplace advertising"])
+    intro = page.get_element_by_id("intro")
+    assert "changed" in intro.get("class").split() and _marks(intro) == ([], ["performance"])
+    control = {_text(r.xpath("th")[0]): r.xpath("td")[0]
+               for r in page.xpath("//table[@class='control']/tbody/tr")}
+    assert _marks(control["Version"]) == (["2.0"], ["2.1"])
+    assert _marks(control["Effective date"]) == (["2 February 2026"], ["2 March 2026"])
+    assert not control["Prepared by"].xpath("ins|del")
+    for unchanged in ("dept-fulfilment", "dept-customer-care", "role-marketing-lead"):
+        element = page.get_element_by_id(unchanged)
+        assert "changed" not in element.get("class").split() and _marks(element) == ([], [])
+
+
 def test_revision_entry_without_changes_gets_the_summary(built):
     page = _html(built)
     rows = page.xpath("//table[contains(@class, 'revision-table')]/tbody/tr")
@@ -205,8 +249,11 @@ def _page_with(pdf, text: str):
 
 def test_pdf_shows_the_record_struck_and_underlined_with_change_bars(built):
     with pdfplumber.open(built / "new.pdf") as pdf:
-        changes = _page_with(pdf, "Changes from version 2.0 to version 2.1")
-        text = changes.extract_text()  # pdfplumber may drop the space after bold words
+        first = pdf.pages.index(_page_with(pdf, "Changes from version 2.0 to version 2.1"))
+        changes = _page_with(pdf, "Pick and pack orders")  # the section runs over two pages
+        assert pdf.pages.index(changes) - first in (0, 1)
+        text = "\n".join(p.extract_text() for p in pdf.pages[first:first + 2])
+        # pdfplumber may drop the space after bold words
         assert re.search(r"Warehouse Operative\s*position removed", text)
         assert re.search(r"Social Media Executive\s*position added", text)
         removed = changes.search("Pick and pack orders")[0]
@@ -315,6 +362,27 @@ def test_docx_duty_keeps_its_formatting_and_requirements_are_tracked(built):
                      if _style(p) == "TableText")
     row = next(a for a in portfolio.iterancestors(f"{W}tr"))
     assert row.find(f"{W}trPr/{W}del") is not None
+
+
+def _tracked(paragraph) -> tuple[list[str], list[str]]:
+    return (["".join(t.text for t in m.iter(f"{W}delText")) for m in paragraph.iter(f"{W}del")
+             if m.getparent().tag != f"{W}rPr"],
+            ["".join(m.itertext()) for m in paragraph.iter(f"{W}ins")])
+
+
+def test_docx_tracks_every_changed_field_where_it_is_printed(built):
+    body = _docx_body(built / "new.docx")
+    expected = {"Creates the product imagery": ([], [", short videos"]),
+                "Average engaged time": ([], [" engaged"]),
+                "1/3 (2 vacant)": (["1/2 (1 vacant)"], ["1/3 (2 vacant)"]),
+                "The team runs paid search": ([], [", marketplace advertising"]),
+                "annual performance reviews": ([], [" performance"]),
+                "2 March 2026": (["2 February 2026"], ["2 March 2026"])}
+    for text, marks in expected.items():  # elsewhere (the changes section) only formatted
+        assert [_tracked(p) for p in _paragraphs_with(body, text) if any(_tracked(p))] == [
+            marks], text
+    [target] = [p for p in body.iter(f"{W}p") if "".join(p.itertext()) == "≥ 5060 s"]
+    assert _tracked(target) == (["50"], ["60"])
 
 
 def _fodt(docx: Path, out: Path) -> etree._Element:
