@@ -96,7 +96,7 @@ def role_marks(entry: Entry, texts: Texts) -> RoleMarks:
         elif change.name in _FACTS:
             marks.cells[change.name] = texts.change(change.name, change.old, change.new)
     if any(change.name in ("headcount", "filled") for change in entry.fields):
-        marks.cells["seats"] = _seats(entry, texts)
+        _seats(marks, entry, texts)
     return marks
 
 
@@ -141,15 +141,21 @@ def _block(marks: Marks, key: str, change: FieldChange, texts: Texts) -> None:
         marks.texts[key] = marked
 
 
-def _seats(entry: Entry, texts: Texts) -> Runs:
-    """The seats line ("1/2 (1 vacant)") replaced whole: its figures read together."""
-    from .sections import seats_text  # sections holds RoleMarks: imported when first used
+def _seats(marks: RoleMarks, entry: Entry, texts: Texts) -> None:
+    """The seats line of the facts ("1/2 (1 vacant)") replaced whole, its figures read
+    together; and each figure of the department's staffing table that changed."""
+    from .sections import SEAT_COLUMNS, seats_text  # sections holds RoleMarks: imported late
 
     old = texts.diff.old.roles[entry.old_id or entry.id]
     new = texts.diff.new.roles[entry.id]
     before = seats_text(texts.labels, old.seats_filled, old.headcount)
     after = seats_text(texts.labels, new.seats_filled, new.headcount)
-    return [("del", before), ("ins", after)] if before != after else [("", after)]
+    if before != after:
+        marks.cells["seats"] = [("del", before), ("ins", after)]
+    figures = [(role.seats_filled, role.headcount, role.vacancies) for role in (old, new)]
+    for key, was, now in zip(SEAT_COLUMNS, *figures, strict=True):
+        if was != now:
+            marks.cells[f"seat:{key}"] = [("del", str(was)), ("ins", str(now))]
 
 
 def _table(marks: RoleMarks, change: FieldChange, texts: Texts) -> None:

@@ -241,13 +241,16 @@ class _Section:
             return [("", labels.fmt("change_item_moved", item=head, old=item.old_index,
                                     new=item.new_index) + labels["colon"] + what)]
         runs: Runs = [("", head + labels["colon"])]
-        for one in item.fields:
-            if one.words is not None:
-                runs += _elided(texts.words(one.old, one.new))
-            else:
-                field_label = self._label(f"{name}.{one.name}")
-                runs += [("", labels.fmt("change_item_field", text=what, field=field_label)
-                          + labels["colon"]), *texts.change(one.name, one.old, one.new, arrow=True)]
+        reworded = [one for one in item.fields if one.name in _ITEM_TEXT]
+        for one in reworded:  # the words it is known by, changed: said first, unlabelled
+            runs += _elided(texts.words(one.old, one.new))
+        for index, one in enumerate(f for f in item.fields if f.name not in _ITEM_TEXT):
+            field_label = self._label(f"{name}.{one.name}")
+            lead = (labels.fmt("change_item_field", text=what, field=field_label)
+                    if not (index or reworded) else labels["summary_separator"] + field_label)
+            value = (_elided(texts.words(one.old, one.new)) if one.words is not None
+                     else texts.change(one.name, one.old, one.new, arrow=True))
+            runs += [("", lead + labels["colon"]), *value]
         return runs
 
 

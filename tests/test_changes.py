@@ -136,6 +136,8 @@ def test_changes_section_follows_the_revision_history_in_html(built):
     assert "35%" in struck and "30%" in inserted
     assert "Reports to: Marketing & Content Lead → Head of E-commerce" in text
     assert "Moved: — → E-commerce" in text
+    assert ("KPI 2: Average engaged time on product pages; Target: ≥ 5060 s; "
+            "Weight: 25% → 30%") in text  # each field of a changed KPI named once
 
 
 def test_changed_positions_are_marked_in_place_with_a_change_bar(built):
@@ -200,6 +202,14 @@ def test_every_changed_field_is_marked_where_it_is_printed(built):
     assert "changed" in marketing.get("class").split()
     assert _marks(marketing.xpath(".//div[@class='dept-function']")[0]) == (
         [], [", marketplace advertising"])
+    staffing = {_text(r.xpath("th")[0]): r for r in marketing.xpath(
+        ".//table[contains(@class, 'staffing-table')]/tbody/tr[not(@class='total')]")}
+    assert [_marks(td) for td in staffing["Content Designer"].xpath("td")[-3:]] == [
+        ([], []), (["2"], ["3"]), (["1"], ["2"])]  # filled, headcount, vacant
+    assert _marks(staffing["Performance Marketing Specialist"]) == (
+        ["Marketing & Content Lead"], ["Head of E-commerce"])
+    assert [name for name, row in staffing.items() if "row-added" in row.get("class", "")] == [
+        "Social Media Executive"]
     intro = page.get_element_by_id("intro")
     assert "changed" in intro.get("class").split() and _marks(intro) == ([], ["performance"])
     control = {_text(r.xpath("th")[0]): r.xpath("td")[0]
@@ -383,6 +393,15 @@ def test_docx_tracks_every_changed_field_where_it_is_printed(built):
             marks], text
     [target] = [p for p in body.iter(f"{W}p") if "".join(p.itertext()) == "≥ 5060 s"]
     assert _tracked(target) == (["50"], ["60"])
+    def rows(title: str) -> list:  # the staffing table's and the index's
+        return [row for row in body.iter(f"{W}tr") if row.find(f"{W}tc") is not None
+                and "".join(row.find(f"{W}tc").itertext()) == title]
+
+    assert [[_tracked(cell) for cell in row.findall(f"{W}tc")[-3:]]
+            for row in rows("Content Designer") if row.find(f".//{W}ins") is not None] == [
+        [([], []), (["2"], ["3"]), (["1"], ["2"])]]  # filled, headcount, vacant
+    assert [row.find(f"{W}trPr/{W}ins") is not None for row in rows("Social Media Executive")
+            ] == [True, False]  # a new row of the staffing table; the index is not tracked
 
 
 def _fodt(docx: Path, out: Path) -> etree._Element:

@@ -223,16 +223,19 @@ class Tables:
         widths = self._flex_widths([share for _, share, _ in spec], headers)
         aligns = [align for _, _, align in spec]
         rows = [self._header_row(headers, widths, aligns)]
-        for staff in department.staffing:
+        for staff, role in zip(department.staffing, department.roles, strict=True):
             values: list = [[self.role_link(staff.role)]]
             if columns.code:
                 values.append(staff.role.code or self.empty)
             if columns.grade:
                 values.append(staff.grade or self.empty)
-            values.append([self.role_link(staff.reports_to)] if staff.reports_to
-                          else labels["none"])
-            values += [str(value) for value in staff.counts]
+            values.append(self.marked(role, "reports_to", [self.role_link(staff.reports_to)]
+                                      if staff.reports_to else labels["none"]))
+            values += [self.marked(role, f"seat:{key}", str(value))
+                       for key, value in zip(SEAT_COLUMNS, staff.counts, strict=True)]
             rows.append(self._row(values, widths, aligns))
+            if role.marks is not None and self.redline and role.marks.change == "added":
+                self.redline.insert_row(rows[-1])
         span = len(widths) - len(SEAT_COLUMNS)
         for total in department.total_rows:
             cells = [x.cell([x.text_paragraph("TableText", total.label)],
