@@ -230,7 +230,9 @@ class _Section:
         number = item.new_index or item.old_index
         key = _ITEM_LABELS.get(list_name)
         head = labels.fmt(key, n=number) if key else f"{self._label(name)} {number}"
-        what = texts.plain(_item_text(item.new if item.new is not None else item.old))
+        value = item.new if item.new is not None else item.old
+        what = (texts.plain(_item_text(value)) if isinstance(value, dict)
+                else texts.value(list_name, value))  # a dotted line's position by its title
         if item.change == "added":
             return [("", labels.fmt("change_item_added", item=head) + labels["colon"]),
                     ("ins", what)]

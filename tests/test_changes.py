@@ -25,9 +25,12 @@ from lxml import etree
 
 from handbook import build as build_module
 from handbook.build import BuildRequest, build_document
+from handbook.changetext import runs_of
 from handbook.cli import main
-from handbook.diff import compare
+from handbook.diff import compare, word_diff
 from handbook.document import resolve
+from handbook.markdown import parse_markdown
+from handbook.markedtext import marked_markdown
 from handbook.validate import load_handbook
 
 from .conftest import ROOT
@@ -220,6 +223,30 @@ def test_every_changed_field_is_marked_where_it_is_printed(built):
     for unchanged in ("dept-fulfilment", "dept-customer-care", "role-marketing-lead"):
         element = page.get_element_by_id(unchanged)
         assert "changed" not in element.get("class").split() and _marks(element) == ([], [])
+
+
+def test_a_block_field_is_marked_inside_its_paragraphs_and_lists():
+    """A summary or function of several blocks: the changed words marked where they stand,
+    bold and list items kept; accepting every change reads the new text, rejecting the old."""
+    old = "## Aim\n\nServe **customers** well.\n\n- answer chats\n- handle returns\n"
+    new = ("## Aim\n\nServe **customers** quickly and well.\n\n- answer chats and calls\n"
+           "- handle returns\n- train new staff\n")
+    printed = parse_markdown(new)
+    runs = runs_of(word_diff(parse_markdown(old).plain, printed.plain))
+    page = lxml.html.fromstring(f"<div>{marked_markdown(printed, runs).html()}</div>")
+    assert [_text(i) for i in page.xpath("//ins")] == ["quickly and", "and calls",
+                                                        "train new staff"]
+    assert [_text(b) for b in page.xpath("//strong")] == ["customers"]
+    assert len(page.xpath("//li")) == 3 and page.xpath("//li[3]/ins")  # a list item added
+
+    def reading(drop: str) -> str:
+        copy = lxml.html.fromstring(lxml.html.tostring(page))
+        for element in copy.xpath(f"//{drop}"):
+            element.drop_tree()
+        return re.sub(r"\s+", "", copy.text_content())
+
+    assert reading("del") == re.sub(r"\s+", "", printed.plain)
+    assert reading("ins") == re.sub(r"\s+", "", parse_markdown(old).plain)
 
 
 def test_revision_entry_without_changes_gets_the_summary(built):

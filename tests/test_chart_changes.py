@@ -444,3 +444,12 @@ def test_the_removed_department_is_drawn_in_html_and_docx(merged, tmp_path):
                 if n.startswith("word/media/") and n.endswith(".svg")]
     assert "本版撤销的部门（灰色显示）：分销部" in body
     assert any('data-id="distribution"' in s and "已撤销部门" in s for s in svgs)
+
+
+def test_the_changes_section_names_a_removed_dotted_line_by_its_title(merged):
+    after, diff = merged
+    document = resolve(after, diff=diff, chart_pages=False)
+    lines = ["".join(text for _, text in line) for group in document.changes.groups
+             for item in group.items for line in item.lines]
+    assert "虚线汇报 1（删除）：分销主管" in lines
+    assert not [line for line in lines if "distribution-lead" in line]
