@@ -34,6 +34,7 @@ _ITEM_TEXT = ("text", "name", "version")
 _SKIPPED = {"revisions", "id", "parent"}  # the history itself; ids; "moved" says parent
 _SUMMARY_FIELDS = (("duties", "summary_duties"), ("kpis", "summary_kpis"),
                    ("requirements", "summary_requirements"), ("reports_to", "summary_reports_to"))
+_SUMMARY_NAMED = {name for name, _ in _SUMMARY_FIELDS}
 
 
 @dataclass
@@ -118,11 +119,25 @@ def summary_text(diff: Diff, labels, lang: str) -> str:
     for name, key in _SUMMARY_FIELDS:
         parts.append((key, sum(1 for e in roles if e.change != "added" and any(
             f.name.split(".")[0] == name for f in e.fields))))
+    parts.append(("summary_positions_other", sum(1 for e in roles if _other_fields(e))))
     parts += [(f"summary_departments_{change}", departments[change])
               for change in ("added", "removed", "renamed")]
     parts.append(("summary_departments_moved", moved))
+    parts.append(("summary_departments_changed", sum(
+        1 for e in diff.entries if e.kind == "department"
+        and any(f.name in ("head", "function") for f in e.fields))))
+    parts.append(("summary_intro", int(any(f.name == "intro" for e in diff.entries
+                                           if e.kind == "handbook" for f in e.fields))))
     text = labels["summary_separator"].join(_plural(labels[key], n, lang) for key, n in parts if n)
     return text or labels["changes_none"]
+
+
+def _other_fields(entry: Entry) -> bool:
+    """Whether a position changed in a field the summary names no other way (its seats, its
+    summary, a fact): so that no change goes unsaid ("no changes" would be false)."""
+    said = {"title"} if entry.change == "renamed" else set()
+    return entry.change != "added" and any(
+        f.name.split(".")[0] not in _SUMMARY_NAMED | said | _SKIPPED for f in entry.fields)
 
 
 def _plural(pattern: str, count: int, lang: str) -> str:

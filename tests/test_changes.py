@@ -256,7 +256,8 @@ def test_revision_entry_without_changes_gets_the_summary(built):
     assert _text(rows[-1].xpath("td[last()]")[0]) == (
         "1 position added; 1 position removed; 1 position renamed; duties changed in "
         "1 position; KPIs changed in 1 position; requirements changed in 1 position; "
-        "reporting line changed for 1 position; 1 department moved")
+        "reporting line changed for 1 position; other details changed in 1 position; "
+        "1 department moved; head or function changed in 1 department; introduction revised")
 
 
 def test_summary_in_chinese_follows_the_language(versions, tmp_path):
@@ -275,6 +276,12 @@ def test_summary_in_chinese_follows_the_language(versions, tmp_path):
     traditional = resolve(new, lang="zh-Hant", diff=diff, chart_pages=False).changes.summary
     assert simplified == "新增 1 个岗位；撤销 1 个岗位"
     assert traditional == "新增 1 個職務；裁撤 1 個職務"
+    summary = roles / "cs-lead.yml"  # a change the summary has no word of its own for
+    summary.write_text(summary.read_text(encoding="utf-8").replace("headcount: 1", "headcount: 2"),
+                       encoding="utf-8")
+    new, _ = load_handbook(tmp_path / "new")
+    traditional = resolve(new, lang="zh-Hant", diff=compare(old, new), chart_pages=False)
+    assert traditional.changes.summary == "新增 1 個職務；裁撤 1 個職務；修改 1 個職務的其他內容"
 
 
 # --- PDF ------------------------------------------------------------------------------------
