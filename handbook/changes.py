@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,6 +31,7 @@ from .markdown import parse_markdown
 __all__ = ["ChangeGroup", "ChangeItem", "ChangesSection", "apply_changes", "summary_text"]
 
 _CONTEXT = 10  # words kept on each side of a change in a long text
+_BREAK = re.compile(r"[ \t]*\n\s*")  # a paragraph break in a block field's text
 _ITEM_LABELS = {"duties": "change_item_duty", "kpis": "change_item_kpi"}
 _ITEM_TEXT = ("text", "name", "version")
 _SKIPPED = {"revisions", "id", "parent"}  # the history itself; ids; "moved" says parent
@@ -278,12 +281,21 @@ def _item_text(value) -> str:
     return str(value)
 
 
+def _joined(match: re.Match) -> str:
+    """A paragraph break in a line of the record: a space, none beside Chinese text."""
+    text, start, end = match.string, match.start(), match.end()
+    around = text[start - 1:start] + text[end:end + 1]
+    return "" if any(unicodedata.east_asian_width(c) in "WF" for c in around) else " "
+
+
 def _elided(runs: Runs) -> Runs:
-    """Long unchanged stretches of a text cut to a few words around each change."""
+    """Long unchanged stretches of a text cut to a few words around each change, on one
+    line: the paragraph breaks of a block field (a function, the intro) read as spaces."""
     from .diff import tokens
 
     out: Runs = []
     for index, (style, text) in enumerate(runs):
+        text = _BREAK.sub(_joined, text)
         parts = tokens(text)
         if style or len(parts) <= 2 * _CONTEXT + 1:
             out.append((style, text))

@@ -282,6 +282,17 @@ def test_summary_in_chinese_follows_the_language(versions, tmp_path):
     new, _ = load_handbook(tmp_path / "new")
     traditional = resolve(new, lang="zh-Hant", diff=compare(old, new), chart_pages=False)
     assert traditional.changes.summary == "新增 1 個職務；裁撤 1 個職務；修改 1 個職務的其他內容"
+    handbook = tmp_path / "new" / "handbook.yml"  # a list item added to a function
+    handbook.write_text(handbook.read_text(encoding="utf-8").replace(
+        "      - 服务质量检查与客服培训。\n", "      - 服务质量检查与客服培训；\n"
+        "      - 承接原分销部的代销商售后对接。\n"), encoding="utf-8")
+    new, _ = load_handbook(tmp_path / "new")
+    changes = resolve(new, diff=compare(old, new), chart_pages=False).changes
+    [line] = [line for group in changes.groups for line in group.lines
+              if line[0][1].startswith("部门职能")]
+    assert "".join(text for _, text in line) == (
+        "部门职能：…务质量检查与客服培训；承接原分销部的代销商售后对接。")
+    assert ("ins", "；承接原分销部的代销商售后对接") in line  # one line, no break inside
 
 
 # --- PDF ------------------------------------------------------------------------------------
