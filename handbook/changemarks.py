@@ -20,7 +20,8 @@ from .diff import Entry, FieldChange, ItemChange, word_diff
 from .markdown import Markdown, parse_markdown
 from .markedtext import marked_markdown
 
-__all__ = ["Marks", "RoleMarks", "department_marks", "handbook_marks", "role_marks"]
+__all__ = ["Marks", "RemovedStaff", "RoleMarks", "department_marks", "handbook_marks",
+           "removed_position", "role_marks"]
 
 _TABLES = {"duties": "duty", "kpis": "kpi"}
 _ROW_TEXT = {"duties": "text", "kpis": "name"}
@@ -41,9 +42,13 @@ class Marks:
     change: str  # "added", "changed" or "renamed": a change bar beside every such part
     cells: dict[str, Runs] = field(default_factory=dict)
     texts: dict[str, Markdown] = field(default_factory=dict)  # "duty:1:text": marked Markdown
+    removed_rows: dict[str, list] = field(default_factory=dict)  # "duties": old texts
 
     def cell(self, key: str) -> Runs | None:
         return self.cells.get(key)
+
+    def removed(self, table: str) -> list:
+        return self.removed_rows.get(table, [])
 
     def markdown(self, key: str, plain: Markdown | None) -> Markdown | None:
         """The cell's Markdown with its changes marked, else ``plain``."""
@@ -55,7 +60,6 @@ class RoleMarks(Marks):
     """What changed in one position's page since the older version."""
 
     added_rows: set[str] = field(default_factory=set)  # "duty:4", "kpi:2": new rows
-    removed_rows: dict[str, list[str]] = field(default_factory=dict)  # "duties": old texts
     removed_items: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # per label
 
     def requirement_items(self, label: str, values: list[str]) -> list[tuple[str, str, bool]]:
@@ -75,8 +79,16 @@ class RoleMarks(Marks):
     def row_added(self, key: str) -> bool:
         return key in self.added_rows
 
-    def removed(self, table: str) -> list[str]:
-        return self.removed_rows.get(table, [])
+
+@dataclass(frozen=True)
+class RemovedStaff:
+    """A removed position's row of its department's staffing table, as it read."""
+
+    title: str
+    code: str | None
+    grade: str | None
+    reports_to: str | None
+    counts: tuple[int, int, int]  # in SEAT_COLUMNS order
 
 
 def role_marks(entry: Entry, texts: Texts) -> RoleMarks:
@@ -110,6 +122,17 @@ def department_marks(entry: Entry, texts: Texts) -> Marks | None:
         elif change.name == "function":
             _block(marks, "function", change, texts)
     return marks if marks.cells or marks.texts else None
+
+
+def removed_position(marks: Marks | None, entry: Entry, texts: Texts) -> Marks:
+    """A department's marks with a removed position's old row for its staffing table."""
+    marks = marks or Marks("changed")
+    old = texts.diff.old.roles[entry.id]
+    marks.removed_rows.setdefault("staffing", []).append(RemovedStaff(
+        texts.convert(old.title), old.code, texts.convert(old.grade) if old.grade else None,
+        texts.role_title(old.reports_to) if old.reports_to else None,
+        (old.seats_filled, old.headcount, old.vacancies)))
+    return marks
 
 
 def handbook_marks(entry: Entry, texts: Texts, intro: Markdown | None) -> Marks | None:

@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .changemarks import department_marks, handbook_marks, role_marks
+from .changemarks import department_marks, handbook_marks, removed_position, role_marks
 from .changetext import Runs, Texts
 from .diff import Diff, Entry, FieldChange, ItemChange
 from .diffview import LABEL_KEYS
@@ -82,6 +82,9 @@ def apply_changes(document, diff: Diff, convert) -> None:
             sections[entry.id].marks = role_marks(entry, texts)
         elif entry.kind == "department" and entry.id in departments:
             departments[entry.id].marks = department_marks(entry, texts)
+        elif entry.kind == "role" and entry.change == "removed" and entry.department in departments:
+            department = departments[entry.department]  # its old row, struck
+            department.marks = removed_position(department.marks, entry, texts)
         elif entry.kind == "handbook":
             document.marks = handbook_marks(entry, texts, document.intro)
     summary = summary_text(diff, document.labels, document.lang)

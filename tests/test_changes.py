@@ -220,7 +220,13 @@ def test_every_changed_field_is_marked_where_it_is_printed(built):
     assert _marks(control["Version"]) == (["2.0"], ["2.1"])
     assert _marks(control["Effective date"]) == (["2 February 2026"], ["2 March 2026"])
     assert not control["Prepared by"].xpath("ins|del")
-    for unchanged in ("dept-fulfilment", "dept-customer-care", "role-marketing-lead"):
+    fulfilment = page.get_element_by_id("dept-fulfilment")  # a position removed from it
+    assert "changed" in fulfilment.get("class").split()
+    [gone] = fulfilment.xpath(".//table[contains(@class, 'staffing-table')]/tbody/tr"
+                              "[@class='row-removed']")
+    assert [_text(d) for d in gone.xpath(".//del")] == [
+        "Warehouse Operative", "ACME-FL-02", "L1", "Fulfilment Coordinator", "2", "2", "0"]
+    for unchanged in ("dept-customer-care", "role-marketing-lead"):
         element = page.get_element_by_id(unchanged)
         assert "changed" not in element.get("class").split() and _marks(element) == ([], [])
 
@@ -447,6 +453,9 @@ def test_docx_tracks_every_changed_field_where_it_is_printed(built):
         [([], []), (["2"], ["3"]), (["1"], ["2"])]]  # filled, headcount, vacant
     assert [row.find(f"{W}trPr/{W}ins") is not None for row in rows("Social Media Executive")
             ] == [True, False]  # a new row of the staffing table; the index is not tracked
+    [gone] = [row for row in body.iter(f"{W}tr") if "".join(
+        t.text for t in row.iter(f"{W}delText")).startswith("Warehouse Operative")]
+    assert gone.find(f"{W}trPr/{W}del") is not None
 
 
 def _fodt(docx: Path, out: Path) -> etree._Element:

@@ -236,6 +236,13 @@ class Tables:
             rows.append(self._row(values, widths, aligns))
             if role.marks is not None and self.redline and role.marks.change == "added":
                 self.redline.insert_row(rows[-1])
+        for gone in department.marks.removed("staffing") if department.marks and self.redline \
+                else []:
+            values = [gone.title, *([gone.code or self.empty] if columns.code else []),
+                      *([gone.grade or self.empty] if columns.grade else []),
+                      gone.reports_to or labels["none"], *(str(n) for n in gone.counts)]
+            rows.append(self._row(values, widths, aligns))
+            self.redline.delete_row(rows[-1])
         span = len(widths) - len(SEAT_COLUMNS)
         for total in department.total_rows:
             cells = [x.cell([x.text_paragraph("TableText", total.label)],
