@@ -32,6 +32,8 @@ from handbook.document import resolve
 from handbook.markdown import parse_markdown
 from handbook.markedtext import marked_markdown
 from handbook.validate import load_handbook
+from handbook.write.docx import write_docx
+from handbook.write.html import render_html
 
 from .conftest import ROOT
 
@@ -299,6 +301,27 @@ def test_summary_in_chinese_follows_the_language(versions, tmp_path):
     assert "".join(text for _, text in line) == (
         "部门职能：…务质量检查与客服培训；承接原分销部的代销商售后对接。")
     assert ("ins", "；承接原分销部的代销商售后对接") in line  # one line, no break inside
+
+
+def test_a_new_department_head_is_marked_in_html_and_docx(tmp_path):
+    """zh-Hant content: the opener's head struck and underlined, a tracked change in Word."""
+    shutil.copytree(ROOT / "content" / "startup-team", tmp_path / "old")
+    shutil.copytree(ROOT / "content" / "startup-team", tmp_path / "new")
+    _edit(tmp_path / "new" / "handbook.yml", "    head: platform-cs\n",
+          "    head: warehouse-clerk\n")
+    old, _ = load_handbook(tmp_path / "old")
+    new, _ = load_handbook(tmp_path / "new")
+    document = resolve(new, diff=compare(old, new), chart_pages=False)
+    page = lxml.html.fromstring(render_html(document, root=new.root))
+    service = page.get_element_by_id("dept-service")
+    assert "changed" in service.get("class").split()
+    assert _marks(service.xpath(".//p[@class='dept-head']")[0]) == (["平台窗口兼客服"],
+                                                                    ["倉儲出貨人員"])
+    write_docx(document, tmp_path / "new.docx", root=new.root, page_numbers=False)
+    [head] = [p for p in _paragraphs_with(_docx_body(tmp_path / "new.docx"), "倉儲出貨人員")
+              if any(_tracked(p))]
+    assert _tracked(head) == (["平台窗口兼客服"], ["倉儲出貨人員"])
+    assert [d.id for d in document.departments if d.marks] == ["service"]
 
 
 # --- PDF ------------------------------------------------------------------------------------
