@@ -5,44 +5,62 @@ the way the page is laid out (``title``, ``reports_to``, ``duty:3:text``, ``kpi:
 ``req:<row label>:0``), each as kept/deleted/inserted runs of the printed text (a changed
 duty as its own Markdown with the changes marked in it, so it keeps its bold and links); rows
 added to a table, the old wording of rows removed from it, and requirement items removed
-(struck where they stood). Every writer marks the same cells: the HTML and PDF with
-``ins``/``del``, the DOCX with Word tracked changes.
+(struck where they stood). A changed summary or working conditions is its Markdown with the
+changes marked in it, and so are a department's function (``department_marks``) and the
+intro (``handbook_marks``, with the document control's changed rows). Every writer marks the
+same cells: the HTML and PDF with ``ins``/``del``, the DOCX with Word tracked changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .changetext import Runs, Texts
-from .diff import Entry, FieldChange, ItemChange
+from .changetext import Runs, Texts, runs_of
+from .diff import Entry, FieldChange, ItemChange, word_diff
 from .markdown import Markdown, parse_markdown
 from .markedtext import marked_markdown
 
-__all__ = ["RoleMarks", "role_marks"]
+__all__ = ["Marks", "RemovedStaff", "RoleMarks", "department_marks", "handbook_marks",
+           "removed_position", "role_marks"]
 
 _TABLES = {"duties": "duty", "kpis": "kpi"}
 _ROW_TEXT = {"duties": "text", "kpis": "name"}
+_BLOCKS = ("summary", "working_conditions")  # block Markdown, marked in its own tokens
+_FACTS = ("code", "department", "grade", "location", "employment_type")  # the facts table
+_CONTROL_KEYS = {"number": "document_number", "version": "version", "effective": "effective",
+                 "owner": "owner", "prepared_by": "prepared_by", "reviewed_by": "reviewed_by",
+                 "approved_by": "approved_by", "confidentiality": "confidentiality"}
 _REQUIREMENT_KEYS = {"education": "education", "experience": "experience", "skills": "skills",
                      "certifications": "certifications", "other": "other_requirements"}
 
 
 @dataclass
-class RoleMarks:
-    """What changed in one position's page since the older version."""
+class Marks:
+    """What changed in one part of the output since the older version: its cells as runs,
+    its Markdown fields with the changes marked in their tokens."""
 
-    change: str  # "added", "changed" or "renamed": a change bar beside every such page
+    change: str  # "added", "changed" or "renamed": a change bar beside every such part
     cells: dict[str, Runs] = field(default_factory=dict)
-    added_rows: set[str] = field(default_factory=set)  # "duty:4", "kpi:2": new rows
-    removed_rows: dict[str, list[str]] = field(default_factory=dict)  # "duties": old texts
     texts: dict[str, Markdown] = field(default_factory=dict)  # "duty:1:text": marked Markdown
-    removed_items: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # per label
+    removed_rows: dict[str, list] = field(default_factory=dict)  # "duties": old texts
 
     def cell(self, key: str) -> Runs | None:
         return self.cells.get(key)
 
-    def markdown(self, key: str, plain: Markdown) -> Markdown:
+    def removed(self, table: str) -> list:
+        return self.removed_rows.get(table, [])
+
+    def markdown(self, key: str, plain: Markdown | None) -> Markdown | None:
         """The cell's Markdown with its changes marked, else ``plain``."""
         return self.texts.get(key, plain)
+
+
+@dataclass
+class RoleMarks(Marks):
+    """What changed in one position's page since the older version."""
+
+    added_rows: set[str] = field(default_factory=set)  # "duty:4", "kpi:2": new rows
+    removed_items: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # per label
 
     def requirement_items(self, label: str, values: list[str]) -> list[tuple[str, str, bool]]:
         """A requirements row's items in print order, as (cell key, text, removed): the
@@ -61,8 +79,16 @@ class RoleMarks:
     def row_added(self, key: str) -> bool:
         return key in self.added_rows
 
-    def removed(self, table: str) -> list[str]:
-        return self.removed_rows.get(table, [])
+
+@dataclass(frozen=True)
+class RemovedStaff:
+    """A removed position's row of its department's staffing table, as it read."""
+
+    title: str
+    code: str | None
+    grade: str | None
+    reports_to: str | None
+    counts: tuple[int, int, int]  # in SEAT_COLUMNS order
 
 
 def role_marks(entry: Entry, texts: Texts) -> RoleMarks:
@@ -77,7 +103,82 @@ def role_marks(entry: Entry, texts: Texts) -> RoleMarks:
             _table(marks, change, texts)
         elif change.name.startswith("requirements."):
             _requirement(marks, change, texts)
+        elif change.name in _BLOCKS:
+            _block(marks, change.name, change, texts)
+        elif change.name in _FACTS:
+            marks.cells[change.name] = texts.change(change.name, change.old, change.new)
+    if any(change.name in ("headcount", "filled") for change in entry.fields):
+        _seats(marks, entry, texts)
     return marks
+
+
+def department_marks(entry: Entry, texts: Texts) -> Marks | None:
+    """The marks of a department's opener: its head and its function (None when neither
+    changed: a department moved elsewhere shows that in the changes section)."""
+    marks = Marks(entry.change)
+    for change in entry.fields:
+        if change.name == "head":
+            marks.cells["head"] = texts.change("head", change.old, change.new)
+        elif change.name == "function":
+            _block(marks, "function", change, texts)
+    return marks if marks.cells or marks.texts else None
+
+
+def removed_position(marks: Marks | None, entry: Entry, texts: Texts) -> Marks:
+    """A department's marks with a removed position's old row for its staffing table."""
+    marks = marks or Marks("changed")
+    old = texts.diff.old.roles[entry.id]
+    marks.removed_rows.setdefault("staffing", []).append(RemovedStaff(
+        texts.convert(old.title), old.code, texts.convert(old.grade) if old.grade else None,
+        texts.role_title(old.reports_to) if old.reports_to else None,
+        (old.seats_filled, old.headcount, old.vacancies)))
+    return marks
+
+
+def handbook_marks(entry: Entry, texts: Texts, intro: Markdown | None) -> Marks | None:
+    """The marks of the handbook's own fields: the document control's rows (keyed
+    ``control:<label>``, as printed) and the intro (``intro`` as printed, so its runs are
+    taken against that, a repeated leading heading already dropped)."""
+    marks = Marks(entry.change)
+    for change in entry.fields:
+        key = _CONTROL_KEYS.get(change.name.removeprefix("document."))
+        if change.name.startswith("document.") and key is not None:
+            runs = texts.change(change.name, change.old, change.new)
+            marks.cells[f"control:{texts.labels[key]}"] = runs
+        elif change.name == "intro" and intro is not None:
+            runs = runs_of(word_diff(texts.plain(change.old, inline=False), intro.plain))
+            marked = marked_markdown(intro, runs)
+            if marked is not None:
+                marks.texts["intro"] = marked
+    return marks if marks.cells or marks.texts else None
+
+
+def _block(marks: Marks, key: str, change: FieldChange, texts: Texts) -> None:
+    """A block Markdown field as the page prints it, its changes marked (a field that is
+    gone altogether is not printed, and the changes section shows its old wording)."""
+    if not change.new:
+        return
+    printed = parse_markdown(texts.convert(change.new))
+    marked = marked_markdown(printed, texts.words(change.old, change.new, inline=False))
+    if marked is not None:
+        marks.texts[key] = marked
+
+
+def _seats(marks: RoleMarks, entry: Entry, texts: Texts) -> None:
+    """The seats line of the facts ("1/2 (1 vacant)") replaced whole, its figures read
+    together; and each figure of the department's staffing table that changed."""
+    from .sections import SEAT_COLUMNS, seats_text  # sections holds RoleMarks: imported late
+
+    old = texts.diff.old.roles[entry.old_id or entry.id]
+    new = texts.diff.new.roles[entry.id]
+    before = seats_text(texts.labels, old.seats_filled, old.headcount)
+    after = seats_text(texts.labels, new.seats_filled, new.headcount)
+    if before != after:
+        marks.cells["seats"] = [("del", before), ("ins", after)]
+    figures = [(role.seats_filled, role.headcount, role.vacancies) for role in (old, new)]
+    for key, was, now in zip(SEAT_COLUMNS, *figures, strict=True):
+        if was != now:
+            marks.cells[f"seat:{key}"] = [("del", str(was)), ("ins", str(now))]
 
 
 def _table(marks: RoleMarks, change: FieldChange, texts: Texts) -> None:

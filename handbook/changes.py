@@ -2,7 +2,9 @@
 
 ``apply_changes`` is called by ``document.resolve`` with the Diff from the older version: it
 sets ``Document.changes`` (the section every writer lays out after the revision history),
-marks each changed position's page (``RoleSection.marks``, see ``changemarks``), and fills a
+marks each changed position's page (``RoleSection.marks``, see ``changemarks``), each changed
+department's opener (``DepartmentSection.marks``) and the handbook's own fields
+(``Document.marks``: document control, intro), and fills a
 latest revision entry that has no ``changes`` with a one-line summary in the handbook's
 language ("新增 2 个岗位；修改 5 个岗位的工作职责"), its plurals by ICU's rules.
 
@@ -15,10 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .changemarks import role_marks
+from .changemarks import department_marks, handbook_marks, removed_position, role_marks
 from .changetext import Runs, Texts
 from .diff import Diff, Entry, FieldChange, ItemChange
 from .diffview import LABEL_KEYS
@@ -27,11 +31,13 @@ from .markdown import parse_markdown
 __all__ = ["ChangeGroup", "ChangeItem", "ChangesSection", "apply_changes", "summary_text"]
 
 _CONTEXT = 10  # words kept on each side of a change in a long text
+_BREAK = re.compile(r"[ \t]*\n\s*")  # a paragraph break in a block field's text
 _ITEM_LABELS = {"duties": "change_item_duty", "kpis": "change_item_kpi"}
 _ITEM_TEXT = ("text", "name", "version")
 _SKIPPED = {"revisions", "id", "parent"}  # the history itself; ids; "moved" says parent
 _SUMMARY_FIELDS = (("duties", "summary_duties"), ("kpis", "summary_kpis"),
                    ("requirements", "summary_requirements"), ("reports_to", "summary_reports_to"))
+_SUMMARY_NAMED = {name for name, _ in _SUMMARY_FIELDS}
 
 
 @dataclass
@@ -70,9 +76,17 @@ def apply_changes(document, diff: Diff, convert) -> None:
     """Put ``diff`` into ``document``: the section, the marked pages, the summary."""
     texts = Texts(diff, document.labels, document.locale, convert)
     sections = {role.ref.id: role for role in document.roles}
+    departments = {department.id: department for department in document.departments}
     for entry in diff.entries:
         if entry.kind == "role" and entry.id in sections and entry.change != "removed":
             sections[entry.id].marks = role_marks(entry, texts)
+        elif entry.kind == "department" and entry.id in departments:
+            departments[entry.id].marks = department_marks(entry, texts)
+        elif entry.kind == "role" and entry.change == "removed" and entry.department in departments:
+            department = departments[entry.department]  # its old row, struck
+            department.marks = removed_position(department.marks, entry, texts)
+        elif entry.kind == "handbook":
+            document.marks = handbook_marks(entry, texts, document.intro)
     summary = summary_text(diff, document.labels, document.lang)
     latest = document.revisions[-1] if document.revisions else None
     if latest is not None and latest.changes is None:
@@ -111,11 +125,25 @@ def summary_text(diff: Diff, labels, lang: str) -> str:
     for name, key in _SUMMARY_FIELDS:
         parts.append((key, sum(1 for e in roles if e.change != "added" and any(
             f.name.split(".")[0] == name for f in e.fields))))
+    parts.append(("summary_positions_other", sum(1 for e in roles if _other_fields(e))))
     parts += [(f"summary_departments_{change}", departments[change])
               for change in ("added", "removed", "renamed")]
     parts.append(("summary_departments_moved", moved))
+    parts.append(("summary_departments_changed", sum(
+        1 for e in diff.entries if e.kind == "department"
+        and any(f.name in ("head", "function") for f in e.fields))))
+    parts.append(("summary_intro", int(any(f.name == "intro" for e in diff.entries
+                                           if e.kind == "handbook" for f in e.fields))))
     text = labels["summary_separator"].join(_plural(labels[key], n, lang) for key, n in parts if n)
     return text or labels["changes_none"]
+
+
+def _other_fields(entry: Entry) -> bool:
+    """Whether a position changed in a field the summary names no other way (its seats, its
+    summary, a fact): so that no change goes unsaid ("no changes" would be false)."""
+    said = {"title"} if entry.change == "renamed" else set()
+    return entry.change != "added" and any(
+        f.name.split(".")[0] not in _SUMMARY_NAMED | said | _SKIPPED for f in entry.fields)
 
 
 def _plural(pattern: str, count: int, lang: str) -> str:
@@ -223,7 +251,9 @@ class _Section:
         number = item.new_index or item.old_index
         key = _ITEM_LABELS.get(list_name)
         head = labels.fmt(key, n=number) if key else f"{self._label(name)} {number}"
-        what = texts.plain(_item_text(item.new if item.new is not None else item.old))
+        value = item.new if item.new is not None else item.old
+        what = (texts.plain(_item_text(value)) if isinstance(value, dict)
+                else texts.value(list_name, value))  # a dotted line's position by its title
         if item.change == "added":
             return [("", labels.fmt("change_item_added", item=head) + labels["colon"]),
                     ("ins", what)]
@@ -234,13 +264,16 @@ class _Section:
             return [("", labels.fmt("change_item_moved", item=head, old=item.old_index,
                                     new=item.new_index) + labels["colon"] + what)]
         runs: Runs = [("", head + labels["colon"])]
-        for one in item.fields:
-            if one.words is not None:
-                runs += _elided(texts.words(one.old, one.new))
-            else:
-                field_label = self._label(f"{name}.{one.name}")
-                runs += [("", labels.fmt("change_item_field", text=what, field=field_label)
-                          + labels["colon"]), *texts.change(one.name, one.old, one.new, arrow=True)]
+        reworded = [one for one in item.fields if one.name in _ITEM_TEXT]
+        for one in reworded:  # the words it is known by, changed: said first, unlabelled
+            runs += _elided(texts.words(one.old, one.new))
+        for index, one in enumerate(f for f in item.fields if f.name not in _ITEM_TEXT):
+            field_label = self._label(f"{name}.{one.name}")
+            lead = (labels.fmt("change_item_field", text=what, field=field_label)
+                    if not (index or reworded) else labels["summary_separator"] + field_label)
+            value = (_elided(texts.words(one.old, one.new)) if one.words is not None
+                     else texts.change(one.name, one.old, one.new, arrow=True))
+            runs += [("", lead + labels["colon"]), *value]
         return runs
 
 
@@ -251,12 +284,21 @@ def _item_text(value) -> str:
     return str(value)
 
 
+def _joined(match: re.Match) -> str:
+    """A paragraph break in a line of the record: a space, none beside Chinese text."""
+    text, start, end = match.string, match.start(), match.end()
+    around = text[start - 1:start] + text[end:end + 1]
+    return "" if any(unicodedata.east_asian_width(c) in "WF" for c in around) else " "
+
+
 def _elided(runs: Runs) -> Runs:
-    """Long unchanged stretches of a text cut to a few words around each change."""
+    """Long unchanged stretches of a text cut to a few words around each change, on one
+    line: the paragraph breaks of a block field (a function, the intro) read as spaces."""
     from .diff import tokens
 
     out: Runs = []
     for index, (style, text) in enumerate(runs):
+        text = _BREAK.sub(_joined, text)
         parts = tokens(text)
         if style or len(parts) <= 2 * _CONTEXT + 1:
             out.append((style, text))

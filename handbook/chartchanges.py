@@ -4,8 +4,9 @@ A reader of a new version wants to see how the organisation changed on the chart
 positions are marked, removed ones stay as ghost boxes under their old manager (the manager's
 box as it is now, or its own ghost), a position under another manager is drawn where it now
 reports with its old manager noted, and one whose title, code or seats changed is marked
-lightly. This module only decides the marks (``ChartNode.change`` and ``was``); the orgchart
-engine lays them out and every format draws the same SVG.
+lightly. On the overview, new departments are marked and removed ones stay as ghost boxes
+under their old parent department. This module only decides the marks (``ChartNode.change``
+and ``was``); the orgchart engine lays them out and every format draws the same SVG.
 """
 
 from __future__ import annotations
@@ -45,12 +46,34 @@ def marked_nodes(document: Document, nodes: Sequence[ChartNode]) -> list[ChartNo
 
 def marked_departments(document: Document, departments: Sequence[ChartDepartment],
                        ) -> list[ChartDepartment]:
-    """``departments`` with the new ones marked, for the overview chart's boxes."""
-    if document.diff is None:
+    """``departments`` with the new ones marked and a ghost for each removed one, for the
+    overview chart's boxes (a ghost has no positions, so it gets no chart page of its own)."""
+    diff = document.diff
+    if diff is None:
         return list(departments)
-    added = {e.id for e in document.diff.entries
-             if e.kind == "department" and e.change == "added"}
-    return [replace(d, change="added") if d.id in added else d for d in departments]
+    entries = [e for e in diff.entries if e.kind == "department"]
+    added = {e.id for e in entries if e.change == "added"}
+    out = [replace(d, change="added") if d.id in added else d for d in departments]
+    order = {d.id: index for index, d in enumerate(diff.old.departments)}
+    for ghost in _department_ghosts(document, diff, entries):  # where it stood among them
+        later = next((i for i, d in enumerate(out) if order.get(d.id, -1) > order[ghost.id]),
+                     len(out))
+        out.insert(later, ghost)
+    return out
+
+
+def _department_ghosts(document: Document, diff: Diff,
+                       entries: Sequence[Entry]) -> list[ChartDepartment]:
+    """A greyed box per removed department, under its old parent as the chart now has it
+    (renamed, or a removed parent's own ghost), in the old version's order."""
+    removed = {e.id for e in entries if e.change == "removed"}
+    new_id = {d.id: d.id for d in document.departments}
+    new_id.update({e.old_id: e.id for e in entries if e.old_id})
+    new_id.update({i: i for i in removed})
+    convert = converter(diff.new.content_locale()[0].labels, document.lang)[0]
+    return [ChartDepartment(id=d.id, name=convert(d.name), parent=new_id.get(d.parent or ""),
+                            head=None, color_index=0, change="removed")
+            for d in diff.old.departments if d.id in removed]
 
 
 class _Plan:

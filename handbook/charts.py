@@ -100,7 +100,8 @@ def _chart_alt(document: Document, page: orgchart.ChartPage, caption: str) -> st
                          lines=labels["chart_line_separator"].join(lines))
     ghosts = _titles(page, document.lang, removed=True)
     if ghosts:
-        alt += labels.fmt("chart_alt_removed", roles=labels["list_separator"].join(ghosts.values()))
+        key = "chart_alt_removed_departments" if page.kind == "overview" else "chart_alt_removed"
+        alt += labels.fmt(key, roles=labels["list_separator"].join(ghosts.values()))
     return alt
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import orgchart
+from .changemarks import Marks
 from .changes import ChangesSection, apply_changes
 from .charts import chart_departments, plan_document_charts
 from .colour import Palette, palette_for
@@ -92,6 +93,7 @@ class Document:
     job_description: RoleSection | None = None
     diff: Diff | None = None  # from the --changes-since version to this one
     changes: ChangesSection | None = None  # the "changes in this version" section
+    marks: Marks | None = None  # the document control's and the intro's changes (changemarks)
 
     def shares_page(self, index: int) -> bool:
         """Whether chart ``index`` is small enough to follow the previous one on its page:

@@ -7,6 +7,11 @@ or code they belong to (inserted ones wrapped in ``ins_open``/``ins_close``), an
 words are put in as ``del_open``/text/``del_close`` where they stood. markdown-it renders
 these as ``<ins>``/``<del>`` by their tag, the Word renderer as tracked changes, and
 accepting every change gives exactly the new field as a build without marks prints it.
+
+A block field (a summary, a department's function, the intro) is walked the same way, one
+inline token after another: the line break its printed text has after each paragraph,
+heading and list item is taken from the runs there, so a change that spans two paragraphs
+is marked in both.
 """
 
 from __future__ import annotations
@@ -20,19 +25,24 @@ __all__ = ["marked_markdown"]
 
 _TEXT = ("text", "code_inline")  # the tokens whose content is printed text
 _BREAKS = ("softbreak", "hardbreak")  # printed as one space in the plain text
+_BLOCK_ENDS = ("paragraph_close", "heading_close", "list_item_close")  # printed as "\n"
 
 
 def marked_markdown(markdown: Markdown, runs: Runs) -> Markdown | None:
-    """``markdown`` (an inline field) with ``runs`` (its word diff) marked in its tokens;
-    None when the runs do not spell the field's printed text."""
-    if not markdown.inline:
-        return None
+    """``markdown`` (an inline or a block field) with ``runs`` (its word diff) marked in its
+    tokens; None when the runs do not spell the field's printed text."""
     cursor = _Cursor(runs)
-    tokens = [token.copy(children=cursor.children(token.children)) if token.children
-              else token for token in markdown.tokens]
-    if tokens and tokens[-1].children is not None:
-        tokens[-1].children += cursor.deletions()
-    if cursor.runs or cursor.printed != markdown.plain:
+    tokens: list[Token] = []
+    for token in markdown.tokens:
+        if token.children is not None:
+            token = token.copy(children=cursor.children(token.children))
+        elif token.type in _BLOCK_ENDS:
+            cursor.line_break()
+        tokens.append(token)
+    last = next((t for t in reversed(tokens) if t.children is not None), None)
+    if last is not None:
+        last.children += cursor.deletions()
+    if cursor.runs or cursor.printed.strip() != markdown.plain:
         return None
     return Markdown(markdown.source, markdown.inline, tokens)
 
@@ -64,6 +74,19 @@ class _Cursor:
             out += [Token("del_open", "del", 1), Token("text", "", 0, content=text),
                     Token("del_close", "del", -1)]
         return out
+
+    def line_break(self) -> None:
+        """The line break after a block: taken from the first run that is printed, the
+        deletions before it left to stand where the next block starts."""
+        index = next((i for i, (style, _) in enumerate(self.runs) if style != "del"), None)
+        if index is None or not self.runs[index][1].startswith("\n"):
+            return  # the last block's break: the printed text is stripped
+        style, text = self.runs[index]
+        if text[1:]:
+            self.runs[index] = (style, text[1:])
+        else:
+            self.runs.pop(index)
+        self.printed += "\n"
 
     def _split(self, child: Token) -> list[Token]:
         """``child`` cut where the runs change: kept pieces as they are, inserted ones

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .changemarks import RoleMarks
+from .changemarks import Marks, RoleMarks
 from .labels import Labels
 from .markdown import Markdown
 
@@ -171,6 +171,7 @@ class DepartmentSection:
     columns: Columns  # of its staffing table
     # Own positions, then (with sub-departments) everything below: the figure the charts show
     total_rows: list[TotalRow] = field(default_factory=list)
+    marks: Marks | None = None  # its head and function changed, in a --changes-since build
 
     @property
     def anchor(self) -> str:

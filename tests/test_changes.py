@@ -2,8 +2,10 @@
 the revision summary and check's warning, on two versions of the English example.
 
 The old version is a copy of content/acme-en; the new one has one change of each kind
-(duty reworded, duty added and removed, KPI weights moved, manager changed, position added,
-removed and renamed, department moved) and a version 2.1 entry without ``changes``.
+(duty reworded, duty added and removed, KPI weights moved, a KPI renamed and its target
+raised, a summary reworded, a seat added, manager changed, position added, removed and
+renamed, department moved, a department's function and the intro reworded) and a version 2.1
+entry without ``changes``.
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ from lxml import etree
 
 from handbook import build as build_module
 from handbook.build import BuildRequest, build_document
+from handbook.changetext import runs_of
 from handbook.cli import main
-from handbook.diff import compare
+from handbook.diff import compare, word_diff
 from handbook.document import resolve
+from handbook.markdown import parse_markdown
+from handbook.markedtext import marked_markdown
 from handbook.validate import load_handbook
+from handbook.write.docx import write_docx
+from handbook.write.html import render_html
 
 from .conftest import ROOT
 
@@ -57,6 +64,11 @@ def every_kind(new: Path) -> None:
           "  other: []\n")
     _edit(designer, "weight: 35", "weight: 30")
     _edit(designer, "weight: 25", "weight: 30")
+    _edit(designer, "page layouts and campaign creative", "short videos, page layouts and "
+          "campaign creative")
+    _edit(designer, "name: Average time on product pages\n    target: \"≥ 50 s\"",
+          "name: Average engaged time on product pages\n    target: \"≥ 60 s\"")
+    _edit(designer, "headcount: 2", "headcount: 3")
     _edit(roles / "performance-marketer.yml", "reports_to: marketing-lead",
           "reports_to: head-of-ecommerce")
     (roles / "warehouse-operative.yml").unlink()
@@ -69,6 +81,9 @@ def every_kind(new: Path) -> None:
         "requirements: {education: A degree in marketing}\n", encoding="utf-8")
     _edit(new / "handbook.yml", "  - id: customer-care\n",
           "  - id: customer-care\n    parent: ecommerce\n")
+    _edit(new / "handbook.yml", "The team runs paid search and", "The team runs paid search, "
+          "marketplace advertising and")
+    _edit(new / "handbook.yml", "  annual reviews, so", "  annual performance reviews, so")
     _edit(new / "handbook.yml", 'version: "2.0"\n  effective: 2026-02-02',
           'version: "2.1"\n  effective: 2026-03-02')
     _edit(new / "handbook.yml", "\nintro: |", f'  - version: "2.1"\n    date: {DATE}\n'
@@ -126,6 +141,8 @@ def test_changes_section_follows_the_revision_history_in_html(built):
     assert "35%" in struck and "30%" in inserted
     assert "Reports to: Marketing & Content Lead → Head of E-commerce" in text
     assert "Moved: — → E-commerce" in text
+    assert ("KPI 2: Average engaged time on product pages; Target: ≥ 5060 s; "
+            "Weight: 25% → 30%") in text  # each field of a changed KPI named once
 
 
 def test_changed_positions_are_marked_in_place_with_a_change_bar(built):
@@ -168,6 +185,78 @@ def test_a_changed_duty_keeps_its_formatting_and_removed_requirements_are_struck
         "A portfolio is required with your application"]
 
 
+def _marks(element) -> tuple[list[str], list[str]]:
+    return ([_text(d) for d in element.xpath(".//del")],
+            [_text(i) for i in element.xpath(".//ins")])
+
+
+def test_every_changed_field_is_marked_where_it_is_printed(built):
+    """The summary, a KPI's name and target, the seats, a department's function, the intro
+    and the document control: the words that changed struck and underlined in place, and
+    nothing else marked."""
+    page = _html(built)
+    designer = page.get_element_by_id("role-content-designer")
+    summary = designer.xpath(".//section[contains(@class, 'summary')]")[0]
+    assert _marks(summary) == ([], [", short videos"])
+    assert "Creates the product imagery, short videos, page layouts" in _text(summary)
+    kpi = designer.xpath(".//table[contains(@class, 'kpi-table')]/tbody/tr[2]/td")
+    assert _marks(kpi[0]) == ([], ["engaged"]) and _marks(kpi[1]) == (["50"], ["60"])
+    assert _marks(designer.xpath(".//td[contains(@class, 'seats')]")[0]) == (
+        ["1/2 (1 vacant)"], ["1/3 (2 vacant)"])
+    marketing = page.get_element_by_id("dept-marketing")
+    assert "changed" in marketing.get("class").split()
+    assert _marks(marketing.xpath(".//div[@class='dept-function']")[0]) == (
+        [], [", marketplace advertising"])
+    staffing = {_text(r.xpath("th")[0]): r for r in marketing.xpath(
+        ".//table[contains(@class, 'staffing-table')]/tbody/tr[not(@class='total')]")}
+    assert [_marks(td) for td in staffing["Content Designer"].xpath("td")[-3:]] == [
+        ([], []), (["2"], ["3"]), (["1"], ["2"])]  # filled, headcount, vacant
+    assert _marks(staffing["Performance Marketing Specialist"]) == (
+        ["Marketing & Content Lead"], ["Head of E-commerce"])
+    assert [name for name, row in staffing.items() if "row-added" in row.get("class", "")] == [
+        "Social Media Executive"]
+    intro = page.get_element_by_id("intro")
+    assert "changed" in intro.get("class").split() and _marks(intro) == ([], ["performance"])
+    control = {_text(r.xpath("th")[0]): r.xpath("td")[0]
+               for r in page.xpath("//table[@class='control']/tbody/tr")}
+    assert _marks(control["Version"]) == (["2.0"], ["2.1"])
+    assert _marks(control["Effective date"]) == (["2 February 2026"], ["2 March 2026"])
+    assert not control["Prepared by"].xpath("ins|del")
+    fulfilment = page.get_element_by_id("dept-fulfilment")  # a position removed from it
+    assert "changed" in fulfilment.get("class").split()
+    [gone] = fulfilment.xpath(".//table[contains(@class, 'staffing-table')]/tbody/tr"
+                              "[@class='row-removed']")
+    assert [_text(d) for d in gone.xpath(".//del")] == [
+        "Warehouse Operative", "ACME-FL-02", "L1", "Fulfilment Coordinator", "2", "2", "0"]
+    for unchanged in ("dept-customer-care", "role-marketing-lead"):
+        element = page.get_element_by_id(unchanged)
+        assert "changed" not in element.get("class").split() and _marks(element) == ([], [])
+
+
+def test_a_block_field_is_marked_inside_its_paragraphs_and_lists():
+    """A summary or function of several blocks: the changed words marked where they stand,
+    bold and list items kept; accepting every change reads the new text, rejecting the old."""
+    old = "## Aim\n\nServe **customers** well.\n\n- answer chats\n- handle returns\n"
+    new = ("## Aim\n\nServe **customers** quickly and well.\n\n- answer chats and calls\n"
+           "- handle returns\n- train new staff\n")
+    printed = parse_markdown(new)
+    runs = runs_of(word_diff(parse_markdown(old).plain, printed.plain))
+    page = lxml.html.fromstring(f"<div>{marked_markdown(printed, runs).html()}</div>")
+    assert [_text(i) for i in page.xpath("//ins")] == ["quickly and", "and calls",
+                                                        "train new staff"]
+    assert [_text(b) for b in page.xpath("//strong")] == ["customers"]
+    assert len(page.xpath("//li")) == 3 and page.xpath("//li[3]/ins")  # a list item added
+
+    def reading(drop: str) -> str:
+        copy = lxml.html.fromstring(lxml.html.tostring(page))
+        for element in copy.xpath(f"//{drop}"):
+            element.drop_tree()
+        return re.sub(r"\s+", "", copy.text_content())
+
+    assert reading("del") == re.sub(r"\s+", "", printed.plain)
+    assert reading("ins") == re.sub(r"\s+", "", parse_markdown(old).plain)
+
+
 def test_revision_entry_without_changes_gets_the_summary(built):
     page = _html(built)
     rows = page.xpath("//table[contains(@class, 'revision-table')]/tbody/tr")
@@ -175,7 +264,8 @@ def test_revision_entry_without_changes_gets_the_summary(built):
     assert _text(rows[-1].xpath("td[last()]")[0]) == (
         "1 position added; 1 position removed; 1 position renamed; duties changed in "
         "1 position; KPIs changed in 1 position; requirements changed in 1 position; "
-        "reporting line changed for 1 position; 1 department moved")
+        "reporting line changed for 1 position; other details changed in 1 position; "
+        "1 department moved; head or function changed in 1 department; introduction revised")
 
 
 def test_summary_in_chinese_follows_the_language(versions, tmp_path):
@@ -194,6 +284,44 @@ def test_summary_in_chinese_follows_the_language(versions, tmp_path):
     traditional = resolve(new, lang="zh-Hant", diff=diff, chart_pages=False).changes.summary
     assert simplified == "新增 1 个岗位；撤销 1 个岗位"
     assert traditional == "新增 1 個職務；裁撤 1 個職務"
+    summary = roles / "cs-lead.yml"  # a change the summary has no word of its own for
+    summary.write_text(summary.read_text(encoding="utf-8").replace("headcount: 1", "headcount: 2"),
+                       encoding="utf-8")
+    new, _ = load_handbook(tmp_path / "new")
+    traditional = resolve(new, lang="zh-Hant", diff=compare(old, new), chart_pages=False)
+    assert traditional.changes.summary == "新增 1 個職務；裁撤 1 個職務；修改 1 個職務的其他內容"
+    handbook = tmp_path / "new" / "handbook.yml"  # a list item added to a function
+    handbook.write_text(handbook.read_text(encoding="utf-8").replace(
+        "      - 服务质量检查与客服培训。\n", "      - 服务质量检查与客服培训；\n"
+        "      - 承接原分销部的代销商售后对接。\n"), encoding="utf-8")
+    new, _ = load_handbook(tmp_path / "new")
+    changes = resolve(new, diff=compare(old, new), chart_pages=False).changes
+    [line] = [line for group in changes.groups for line in group.lines
+              if line[0][1].startswith("部门职能")]
+    assert "".join(text for _, text in line) == (
+        "部门职能：…务质量检查与客服培训；承接原分销部的代销商售后对接。")
+    assert ("ins", "；承接原分销部的代销商售后对接") in line  # one line, no break inside
+
+
+def test_a_new_department_head_is_marked_in_html_and_docx(tmp_path):
+    """zh-Hant content: the opener's head struck and underlined, a tracked change in Word."""
+    shutil.copytree(ROOT / "content" / "startup-team", tmp_path / "old")
+    shutil.copytree(ROOT / "content" / "startup-team", tmp_path / "new")
+    _edit(tmp_path / "new" / "handbook.yml", "    head: platform-cs\n",
+          "    head: warehouse-clerk\n")
+    old, _ = load_handbook(tmp_path / "old")
+    new, _ = load_handbook(tmp_path / "new")
+    document = resolve(new, diff=compare(old, new), chart_pages=False)
+    page = lxml.html.fromstring(render_html(document, root=new.root))
+    service = page.get_element_by_id("dept-service")
+    assert "changed" in service.get("class").split()
+    assert _marks(service.xpath(".//p[@class='dept-head']")[0]) == (["平台窗口兼客服"],
+                                                                    ["倉儲出貨人員"])
+    write_docx(document, tmp_path / "new.docx", root=new.root, page_numbers=False)
+    [head] = [p for p in _paragraphs_with(_docx_body(tmp_path / "new.docx"), "倉儲出貨人員")
+              if any(_tracked(p))]
+    assert _tracked(head) == (["平台窗口兼客服"], ["倉儲出貨人員"])
+    assert [d.id for d in document.departments if d.marks] == ["service"]
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -205,8 +333,11 @@ def _page_with(pdf, text: str):
 
 def test_pdf_shows_the_record_struck_and_underlined_with_change_bars(built):
     with pdfplumber.open(built / "new.pdf") as pdf:
-        changes = _page_with(pdf, "Changes from version 2.0 to version 2.1")
-        text = changes.extract_text()  # pdfplumber may drop the space after bold words
+        first = pdf.pages.index(_page_with(pdf, "Changes from version 2.0 to version 2.1"))
+        changes = _page_with(pdf, "Pick and pack orders")  # the section runs over two pages
+        assert pdf.pages.index(changes) - first in (0, 1)
+        text = "\n".join(p.extract_text() for p in pdf.pages[first:first + 2])
+        # pdfplumber may drop the space after bold words
         assert re.search(r"Warehouse Operative\s*position removed", text)
         assert re.search(r"Social Media Executive\s*position added", text)
         removed = changes.search("Pick and pack orders")[0]
@@ -315,6 +446,39 @@ def test_docx_duty_keeps_its_formatting_and_requirements_are_tracked(built):
                      if _style(p) == "TableText")
     row = next(a for a in portfolio.iterancestors(f"{W}tr"))
     assert row.find(f"{W}trPr/{W}del") is not None
+
+
+def _tracked(paragraph) -> tuple[list[str], list[str]]:
+    return (["".join(t.text for t in m.iter(f"{W}delText")) for m in paragraph.iter(f"{W}del")
+             if m.getparent().tag != f"{W}rPr"],
+            ["".join(m.itertext()) for m in paragraph.iter(f"{W}ins")])
+
+
+def test_docx_tracks_every_changed_field_where_it_is_printed(built):
+    body = _docx_body(built / "new.docx")
+    expected = {"Creates the product imagery": ([], [", short videos"]),
+                "Average engaged time": ([], [" engaged"]),
+                "1/3 (2 vacant)": (["1/2 (1 vacant)"], ["1/3 (2 vacant)"]),
+                "The team runs paid search": ([], [", marketplace advertising"]),
+                "annual performance reviews": ([], [" performance"]),
+                "2 March 2026": (["2 February 2026"], ["2 March 2026"])}
+    for text, marks in expected.items():  # elsewhere (the changes section) only formatted
+        assert [_tracked(p) for p in _paragraphs_with(body, text) if any(_tracked(p))] == [
+            marks], text
+    [target] = [p for p in body.iter(f"{W}p") if "".join(p.itertext()) == "≥ 5060 s"]
+    assert _tracked(target) == (["50"], ["60"])
+    def rows(title: str) -> list:  # the staffing table's and the index's
+        return [row for row in body.iter(f"{W}tr") if row.find(f"{W}tc") is not None
+                and "".join(row.find(f"{W}tc").itertext()) == title]
+
+    assert [[_tracked(cell) for cell in row.findall(f"{W}tc")[-3:]]
+            for row in rows("Content Designer") if row.find(f".//{W}ins") is not None] == [
+        [([], []), (["2"], ["3"]), (["1"], ["2"])]]  # filled, headcount, vacant
+    assert [row.find(f"{W}trPr/{W}ins") is not None for row in rows("Social Media Executive")
+            ] == [True, False]  # a new row of the staffing table; the index is not tracked
+    [gone] = [row for row in body.iter(f"{W}tr") if "".join(
+        t.text for t in row.iter(f"{W}delText")).startswith("Warehouse Operative")]
+    assert gone.find(f"{W}trPr/{W}del") is not None
 
 
 def _fodt(docx: Path, out: Path) -> etree._Element:

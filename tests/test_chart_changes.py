@@ -34,7 +34,8 @@ from .conftest import EXAMPLES, FIXTURES, ROOT
 SVG = "{http://www.w3.org/2000/svg}"
 MARKS = ("added", "removed", "moved", "changed")
 LABELS = ("org_added", "org_removed", "org_changed", "org_was_under", "org_was_titled",
-          "legend_added", "legend_removed", "legend_moved", "legend_changed")
+          "legend_added", "legend_removed", "legend_moved", "legend_changed",
+          "legend_removed_department")
 
 
 def _edit(path, old: str, new: str) -> None:
@@ -377,3 +378,78 @@ def test_the_text_alternative_names_a_ghost_as_removed_not_as_a_position(minimal
     removed = alt.index("Removed in this version")
     assert alt.count(title) == 1 and alt.index(title) > removed
     assert "Content Writer" in alt[:removed]
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    """The e-commerce example with its distribution department closed: the department, its
+    three positions and the dotted line to its lead removed."""
+    old, new = _versions(tmp_path_factory.mktemp("merged"), ROOT / "content" / "ecommerce-ops")
+    for role in ("distribution-lead", "distribution-specialist", "juhuasuan-specialist"):
+        (new / "roles" / f"{role}.yml").unlink()
+    _edit(new / "roles" / "taoke-specialist.yml", "dotted_line_to: [distribution-lead]\n", "")
+    text = (new / "handbook.yml").read_text(encoding="utf-8")
+    start, end = text.index("  - id: distribution\n"), text.index("  - id: data\n")
+    (new / "handbook.yml").write_text(text[:start] + text[end:], encoding="utf-8")
+    before, _ = load_handbook(old)
+    after, _ = load_handbook(new)
+    return after, compare(before, after)
+
+
+def test_a_removed_department_is_a_ghost_on_the_overview(merged):
+    """Greyed, struck and tagged where it stood under its old parent, with no seats and no
+    chart page of its own; the key and the text alternative name it as a removed department."""
+    after, diff = merged
+    document = resolve(after, diff=diff)
+    overview = document.charts[0]
+    assert overview.kind == "overview"
+    boxes = [b.id for b in overview.layout.boxes]
+    assert boxes.index("logistics") < boxes.index("distribution") < boxes.index("data")
+    ghost = overview.layout.box("distribution")
+    assert ghost.change == "removed" and ghost.kind == "department"
+    assert _texts(ghost, "hb-title") == ["分销部"] and _texts(ghost, "hb-change-tag") == ["已撤销"]
+    assert not _texts(ghost, "hb-count") and not _texts(ghost, "hb-subtitle")
+    assert len(ghost.strikes) == 1
+    assert [e.parent for e in overview.layout.edges if e.child == "distribution"] == ["ops-center"]
+    assert "distribution" not in {page.department for page in document.charts}
+    plain = resolve(after).charts[0].layout
+    assert [[t.text for t in b.texts] for b in overview.layout.boxes
+            if b.id != "distribution"] == [[t.text for t in b.texts] for b in plain.boxes]
+    words = [e.text for e in overview.legend.entries]
+    assert "已撤销部门（灰色虚线框）" in words and "已撤销岗位（灰色虚线框）" not in words
+    removed = overview.alt.index("本版撤销的部门（灰色显示）：分销部")
+    assert overview.alt.count("分销部") == 1 and removed > overview.alt.index("数据分析部")
+    root = _svg(document, overview)
+    group = _group(root, "distribution")
+    assert "hb-removed" in group.get("class").split()
+    assert group.find(f"{SVG}path[@class='hb-strike']") is not None
+    hant = resolve(after, lang="zh-Hant", diff=diff).charts[0]
+    assert _texts(hant.layout.box("distribution"), "hb-change-tag") == ["已裁撤"]
+    assert "本版裁撤的部門（灰色顯示）：分銷部" in hant.alt
+
+
+def test_the_removed_department_is_drawn_in_html_and_docx(merged, tmp_path):
+    """HTML (and the PDF printed from it) inlines the overview's SVG with the ghost and its
+    alt; the DOCX carries the same SVG and the alt as the picture's description."""
+    after, diff = merged
+    document = resolve(after, diff=diff)
+    html = render_html(document, root=after.root)
+    start = html.index('id="org-chart"')
+    figure = html[start:html.index("</figure>", start)]
+    assert "本版撤销的部门（灰色显示）：分销部" in figure and "hb-removed" in figure
+    write_docx(document, tmp_path / "merged.docx", root=after.root, page_numbers=False)
+    with zipfile.ZipFile(tmp_path / "merged.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        svgs = [archive.read(n).decode("utf-8") for n in archive.namelist()
+                if n.startswith("word/media/") and n.endswith(".svg")]
+    assert "本版撤销的部门（灰色显示）：分销部" in body
+    assert any('data-id="distribution"' in s and "已撤销部门" in s for s in svgs)
+
+
+def test_the_changes_section_names_a_removed_dotted_line_by_its_title(merged):
+    after, diff = merged
+    document = resolve(after, diff=diff, chart_pages=False)
+    lines = ["".join(text for _, text in line) for group in document.changes.groups
+             for item in group.items for line in item.lines]
+    assert "虚线汇报 1（删除）：分销主管" in lines
+    assert not [line for line in lines if "distribution-lead" in line]

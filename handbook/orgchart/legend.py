@@ -98,6 +98,14 @@ def _kinds(layout: Layout) -> list[str]:
     return [kind for kind, present in found.items() if present]
 
 
+def _legend_key(kind: str, layout: Layout) -> str:
+    """The words of an entry: a ghost on the overview is a removed department."""
+    if kind == "removed" and any(b.change == "removed" and b.kind == "department"
+                                 for b in layout.boxes):
+        return "legend_removed_department"
+    return f"legend_{kind}"
+
+
 def _sample(kind: str, words: Mapping[str, str]) -> str:
     return {"count": words["org_count"].format(filled=2, headcount=3),
             "department": words["org_count"].format(filled=2, headcount=3),
@@ -118,7 +126,7 @@ def _legend(layout: Layout, notes: list[str], lang: str, words: Mapping[str, str
             sample_w += 2 * style.badge_pad if kind in ("vacant", "added") else 0.0
         else:
             sample_w = _SAMPLE_W
-        entries.append((kind, sample, sample_w, words[f"legend_{kind}"]))
+        entries.append((kind, sample, sample_w, words[_legend_key(kind, layout)]))
     widths = [(sw + _GAP if sw else 0.0) + text_width(text, size, lang=lang, bold=kind == "title")
               for kind, _, sw, text in entries]
     note_ws = [text_width(note, size, lang=lang) for note in notes]

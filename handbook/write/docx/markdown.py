@@ -36,13 +36,15 @@ class MarkdownRenderer:
 
     # --- blocks ------------------------------------------------------------------------------
 
-    def blocks(self, markdown: Markdown | None, *, in_table: bool = False) -> list:
-        """Paragraphs for a block field (an inline field gives one paragraph)."""
+    def blocks(self, markdown: Markdown | None, *, in_table: bool = False,
+               track: Callable | None = None) -> list:
+        """Paragraphs for a block field (an inline field gives one paragraph); ``track`` as
+        for ``inline``, for a field with its changes marked."""
         if markdown is None:
             return []
         base = "TableText" if in_table else "Normal"
         if markdown.inline:
-            return [x.paragraph(base, self.inline(markdown))]
+            return [x.paragraph(base, self.inline(markdown, track))]
         paragraphs: list = []
         lists: list[_List] = []
         quote = 0
@@ -72,7 +74,7 @@ class MarkdownRenderer:
                     in_table=in_table)
                 item_start = False
             elif kind == "inline":
-                paragraphs.append(x.paragraph(style, self.inline(token.children or []),
+                paragraphs.append(x.paragraph(style, self.inline(token.children or [], track),
                                               numbering=numbering, indent=indent,
                                               keep_next=style == "Subheading"))
             elif kind in ("code_block", "fence"):

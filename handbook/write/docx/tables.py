@@ -40,13 +40,15 @@ class Tables:
         self.label_fill = label_fill
         changes = document.changes  # tracked changes in the position pages, by its author
         self.redline = Redline(changes.author, changes.date) if changes else None
+        self.handbook = document  # whose marks are the document control's
 
     def control(self, control: list[tuple[str, str]]):
         """Document control on the cover: label, value."""
         label = self._label_share([label for label, _ in control], 0.22)
         widths = self._widths(label, 1 - label)
-        rows = [x.row([self._label_cell(label, widths[0]), self._cell(value, widths[1])])
-                for label, value in control]
+        rows = [x.row([self._label_cell(label, widths[0]), x.cell([x.paragraph(
+            "TableText", self.marked(self.handbook, f"control:{label}", [x.run(value)]))],
+            widths[1])]) for label, value in control]
         return x.table(widths, rows, first_row=False, caption=self.labels["document_control"])
 
     def revisions(self, revisions):
@@ -89,16 +91,19 @@ class Tables:
         department = x.hyperlink([x.run(role.department_name)],
                                  anchor=x.bookmark_name(f"dept-{role.department_id}"))
         facts = [
-            (labels["position"], self._marked(role, "title", [x.run(role.ref.title, bold=True)])),
-            (labels["code"], [x.run(role.ref.code or none)] if self.columns.code else None),
-            (labels["department"], [department]),
-            (labels["reports_to"], self._marked(role, "reports_to", [
+            (labels["position"], self.marked(role, "title", [x.run(role.ref.title, bold=True)])),
+            (labels["code"], self.marked(role, "code", [x.run(role.ref.code or none)])
+             if self.columns.code else None),
+            (labels["department"], self.marked(role, "department", [department])),
+            (labels["reports_to"], self.marked(role, "reports_to", [
                 self.role_link(role.reports_to)] if role.reports_to else [x.run(none)])),
-            (labels["grade"], [x.run(role.grade)] if role.grade else None),
-            (labels["location"], [x.run(role.location)] if role.location else None),
-            (labels["employment_type"], [x.run(role.employment_type)]
-             if role.employment_type else None),
-            (labels["seats_label"], [x.run(role.seats)]),
+            (labels["grade"], self.marked(role, "grade", [x.run(role.grade)])
+             if role.grade else None),
+            (labels["location"], self.marked(role, "location", [x.run(role.location)])
+             if role.location else None),
+            (labels["employment_type"], self.marked(role, "employment_type", [
+                x.run(role.employment_type)]) if role.employment_type else None),
+            (labels["seats_label"], self.marked(role, "seats", [x.run(role.seats)])),
         ]
         narrow = [(label, runs) for label, runs in facts if runs is not None]
         wide = []
@@ -141,14 +146,14 @@ class Tables:
             text = role.marks.markdown(f"{key}:text", duty.text) if role.marks else duty.text
             track = self.redline.track if self.redline else None
             values: list = [str(duty.number),
-                            self._marked(role, f"{key}:text", self.markdown.inline(text, track))]
+                            self.marked(role, f"{key}:text", self.markdown.inline(text, track))]
             if columns.share:
-                values.append(self._marked(role, f"{key}:share", self._percent(duty.share)))
+                values.append(self.marked(role, f"{key}:share", self._percent(duty.share)))
             if columns.essential:
-                values.append(self._marked(role, f"{key}:essential", labels[
+                values.append(self.marked(role, f"{key}:essential", labels[
                     "essential_yes" if duty.essential else "essential_no"]))
             if columns.frequency:
-                values.append(self._marked(role, f"{key}:frequency",
+                values.append(self.marked(role, f"{key}:frequency",
                                            duty.frequency or self.empty))
             rows.append(self._row(values, widths, aligns))
             self._mark_added(role, key, rows[-1])
@@ -177,7 +182,7 @@ class Tables:
         """A requirements row: one item as a paragraph, more as bullets; the items removed
         since the older version are tracked deletions, paragraphs and all."""
         numbering = (self.numbering.bullets, 0) if len(items) > 1 else None
-        paragraphs = [x.paragraph("TableText", [x.run(text)] if removed else self._marked(
+        paragraphs = [x.paragraph("TableText", [x.run(text)] if removed else self.marked(
             role, key, [x.run(text)]), numbering=numbering) for key, text, removed in items]
         if not all(removed for *_, removed in items):  # else the whole row goes
             for index, (*_, removed) in enumerate(items):
@@ -196,11 +201,11 @@ class Tables:
         rows = [self._header_row(headers, widths, aligns)]
         for number, kpi in enumerate(role.kpis, 1):
             key = f"kpi:{number}"
-            values = [str(number), self._marked(role, f"{key}:name", kpi.name)]
+            values = [str(number), self.marked(role, f"{key}:name", kpi.name)]
             if columns.kpi_target:
-                values.append(self._marked(role, f"{key}:target", kpi.target or self.empty))
+                values.append(self.marked(role, f"{key}:target", kpi.target or self.empty))
             if columns.kpi_weight:
-                values.append(self._marked(role, f"{key}:weight", self._percent(kpi.weight)))
+                values.append(self.marked(role, f"{key}:weight", self._percent(kpi.weight)))
             rows.append(self._row(values, widths, aligns))
             self._mark_added(role, key, rows[-1])
         rows += self._removed_rows(role, "kpis", len(widths), 1, widths, aligns)
@@ -218,16 +223,26 @@ class Tables:
         widths = self._flex_widths([share for _, share, _ in spec], headers)
         aligns = [align for _, _, align in spec]
         rows = [self._header_row(headers, widths, aligns)]
-        for staff in department.staffing:
+        for staff, role in zip(department.staffing, department.roles, strict=True):
             values: list = [[self.role_link(staff.role)]]
             if columns.code:
                 values.append(staff.role.code or self.empty)
             if columns.grade:
                 values.append(staff.grade or self.empty)
-            values.append([self.role_link(staff.reports_to)] if staff.reports_to
-                          else labels["none"])
-            values += [str(value) for value in staff.counts]
+            values.append(self.marked(role, "reports_to", [self.role_link(staff.reports_to)]
+                                      if staff.reports_to else labels["none"]))
+            values += [self.marked(role, f"seat:{key}", str(value))
+                       for key, value in zip(SEAT_COLUMNS, staff.counts, strict=True)]
             rows.append(self._row(values, widths, aligns))
+            if role.marks is not None and self.redline and role.marks.change == "added":
+                self.redline.insert_row(rows[-1])
+        for gone in department.marks.removed("staffing") if department.marks and self.redline \
+                else []:
+            values = [gone.title, *([gone.code or self.empty] if columns.code else []),
+                      *([gone.grade or self.empty] if columns.grade else []),
+                      gone.reports_to or labels["none"], *(str(n) for n in gone.counts)]
+            rows.append(self._row(values, widths, aligns))
+            self.redline.delete_row(rows[-1])
         span = len(widths) - len(SEAT_COLUMNS)
         for total in department.total_rows:
             cells = [x.cell([x.text_paragraph("TableText", total.label)],
@@ -258,14 +273,21 @@ class Tables:
 
     # --- tracked changes (a --changes-since build) -----------------------------------------
 
-    def _marked(self, role: RoleSection, key: str, value, *, style: str | None = None):
-        """``value``, or the tracked change of its cell when the position's cell changed."""
-        runs = role.marks.cell(key) if role.marks is not None and self.redline else None
+    def marked(self, part, key: str, value, *, style: str | None = None):
+        """``value``, or the tracked change of its cell when that cell of ``part`` (a
+        position, a department or the Document, each with its ``marks``) changed."""
+        runs = part.marks.cell(key) if part.marks is not None and self.redline else None
         return self.redline.tracked(runs, style=style) if runs else value
+
+    def marked_blocks(self, part, key: str, markdown):
+        """The paragraphs of a Markdown field of ``part``, its changes tracked."""
+        if part.marks is None or self.redline is None:
+            return self.markdown.blocks(markdown)
+        return self.markdown.blocks(part.marks.markdown(key, markdown), track=self.redline.track)
 
     def title(self, role: RoleSection, style: str) -> list | None:
         """The runs of a retitled position's heading, its title change tracked; else None."""
-        return self._marked(role, "title", None, style=style)
+        return self.marked(role, "title", None, style=style)
 
     def _mark_added(self, role: RoleSection, key: str, row) -> None:
         if role.marks is not None and self.redline and role.marks.row_added(key):

@@ -146,7 +146,7 @@ class DocxWriter:
         if self.document.intro is None:
             return
         self._heading("intro")
-        self._add_all(self.markdown.blocks(self.document.intro))
+        self._add_all(self.tables.marked_blocks(self.document, "intro", self.document.intro))
 
     def charts(self) -> None:
         """One picture per chart page, each on its own page, landscape where planned."""
@@ -203,11 +203,11 @@ class DocxWriter:
         self._heading(department.anchor)
         if department.head is not None:
             label = labels["department_head"] + labels["colon"]
-            self._add(x.paragraph("Normal", [x.run(label, bold=True),
-                                             self.tables.role_link(department.head)]))
+            self._add(x.paragraph("Normal", [x.run(label, bold=True), *self.tables.marked(
+                department, "head", [self.tables.role_link(department.head)])]))
         if department.function is not None:
             self._subheading("department_function")
-            self._add_all(self.markdown.blocks(department.function))
+            self._add_all(self.tables.marked_blocks(department, "function", department.function))
         self._subheading("staffing")
         self._add(self.tables.staffing(department))
         for index, role in enumerate(department.roles):
@@ -223,7 +223,7 @@ class DocxWriter:
             self._reporting_chart()
         if role.summary is not None:
             self._subheading("role_summary")
-            self._add_all(self.markdown.blocks(role.summary))
+            self._add_all(self.tables.marked_blocks(role, "summary", role.summary))
         self._subheading("duties")
         self._add(self.tables.duties(role))
         if role.requirements:
@@ -240,7 +240,7 @@ class DocxWriter:
             self._add(competencies)
         if role.working_conditions is not None:
             self._closing_subheading("working_conditions")
-            blocks = self.markdown.blocks(role.working_conditions)
+            blocks = self.tables.marked_blocks(role, "working_conditions", role.working_conditions)
             for index, block in enumerate(blocks):
                 x.keep(block, with_next=index < len(blocks) - 1, lines=True)
             self._add_all(blocks)
