@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -21,10 +20,10 @@ from pydantic import BaseModel, ValidationError
 
 from . import rules
 from .errors import ContentError, Location, Problem, UsageError, did_you_mean
-from .load import LoadedFile, load_yaml
+from .load import LoadedFile, content_digest, load_yaml
 from .model import ID_PATTERN, Duty, Handbook, Role
 
-__all__ = ["check_handbook", "check_sources", "load_handbook"]
+__all__ = ["check_handbook", "check_sources", "load_handbook", "remember_load"]
 
 _ROLE_SUFFIXES = (".yml", ".yaml")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
@@ -216,7 +215,7 @@ def _load_content(path: Path) -> LoadedFile:
     parsed once, and the twin gets the same data under its own path.
     """
     try:
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        digest = content_digest(path.read_bytes())
     except OSError:
         return load_yaml(path)
     twin = _BY_CONTENT.get(digest)
@@ -226,6 +225,12 @@ def _load_content(path: Path) -> LoadedFile:
     problems = [dataclasses.replace(p, location=dataclasses.replace(p.location, file=path))
                 for p in twin.problems]
     return dataclasses.replace(twin, path=path, problems=problems)
+
+
+def remember_load(digest: bytes, loaded: LoadedFile) -> None:
+    """Take a load made elsewhere (``versions.preload``'s second process) as the load of
+    every file whose bytes have ``digest``, as if ``_load_content`` had made it."""
+    _BY_CONTENT.setdefault(digest, loaded)
 
 
 def _role_id_problem(role_id: str) -> str | None:

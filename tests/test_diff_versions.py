@@ -1,0 +1,110 @@
+"""``diff`` loads its two versions with a second process parsing part of the YAML: on the
+example handbooks that gives the same diff, the same errors at the same places, and the same
+result again when the second process fails, as loading everything in this process does."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from handbook import validate, versions
+from handbook.diff import compare
+from handbook.diffview import render_json, render_text
+from handbook.errors import ContentError
+
+from .conftest import ROOT
+
+EXAMPLES = ["ecommerce-ops", "startup-team", "acme-en"]
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """Empty load caches, so that each path parses every file itself."""
+
+    def clear() -> None:
+        for cache in ("_LOADED", "_BY_CONTENT", "_PARSED"):
+            monkeypatch.setattr(validate, cache, {})
+
+    return clear
+
+
+@pytest.fixture
+def delivered(monkeypatch):
+    """What each second process sent back (None when it failed)."""
+    sent: list = []
+    collect = versions._Child.collect
+
+    def spy(self):
+        loads = collect(self)
+        sent.append(loads)
+        return loads
+
+    monkeypatch.setattr(versions._Child, "collect", spy)
+    return sent
+
+
+def _versions(tmp_path, example: str):
+    """(old, new): the example, and a copy with a title and a duty changed and a position
+    added (a copy of another without its code)."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(ROOT / "content" / example, old)
+    shutil.copytree(old, new)
+    roles = sorted((new / "roles").glob("*.yml"))
+    _sub(roles[-1], r"^title: .*$", "title: Renamed position")
+    _sub(roles[0], r"^(\s*)- (text: )?\S.*$", r"\1- \2Reworded duty for the diff")
+    copied = re.sub(r"^code: .*\n", "", roles[1].read_text(encoding="utf-8"), flags=re.M)
+    (new / "roles" / "added-position.yml").write_text(copied, encoding="utf-8")
+    return old, new
+
+
+def _sub(path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(pattern, replacement, text, count=1, flags=re.M)
+    assert edited != text, f"{pattern!r} not found in {path}"
+    path.write_text(edited, encoding="utf-8")
+
+
+def _diff(old, new, processes: int) -> tuple[str, str]:
+    newer, older = versions.load_versions(new, old, processes=processes)
+    result = compare(older, newer)
+    return render_json(result), render_text(result)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_two_processes_give_the_in_process_diff(example, tmp_path, fresh, delivered):
+    old, new = _versions(tmp_path, example)
+    fresh()
+    alone = _diff(old, new, processes=1)
+    assert delivered == []
+    fresh()
+    assert _diff(old, new, processes=2) == alone
+    assert len(delivered) == 1 and delivered[0], "the second process parsed nothing"
+    assert '"change": "changed"' in alone[0] and '"change": "added"' in alone[0]
+
+
+def test_errors_found_by_the_second_process_are_the_same(tmp_path, fresh, delivered):
+    old, new = _versions(tmp_path, "ecommerce-ops")
+    first = sorted((new / "roles").glob("*.yml"))[0]  # among the files the child parses
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text + "title: twice\nsummary: Win the #1 spot\n", encoding="utf-8")
+    problems = []
+    for processes in (1, 2):
+        fresh()
+        with pytest.raises(ContentError) as raised:
+            versions.load_versions(new, old, processes=processes)
+        problems.append([str(p) for p in raised.value.problems])
+    assert problems[0] == problems[1]
+    assert delivered[0] and any(f"{first.name}:" in p and "duplicate key `title`" in p
+                                for p in problems[1])
+
+
+def test_a_failed_second_process_changes_nothing(tmp_path, fresh, delivered, monkeypatch):
+    old, new = _versions(tmp_path, "ecommerce-ops")
+    fresh()
+    alone = _diff(old, new, processes=1)
+    monkeypatch.setattr(versions, "_serve", lambda paths, write: versions.os._exit(1))
+    fresh()
+    assert _diff(old, new, processes=2) == alone
+    assert delivered == [None]
