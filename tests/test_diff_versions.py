@@ -1,11 +1,14 @@
 """``diff`` loads its two versions with a second process parsing part of the YAML: on the
 example handbooks that gives the same diff, the same errors at the same places, and the same
-result again when the second process fails, as loading everything in this process does."""
+result again when the second process fails, as loading everything in this process does. A
+git revision is unpacked file by file, with links still refused when they leave the copy."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
+import tarfile
 
 import pytest
 
@@ -13,6 +16,7 @@ from handbook import validate, versions
 from handbook.diff import compare
 from handbook.diffview import render_json, render_text
 from handbook.errors import ContentError
+from handbook.gitsource import _extract
 
 from .conftest import ROOT
 
@@ -108,3 +112,30 @@ def test_a_failed_second_process_changes_nothing(tmp_path, fresh, delivered, mon
     fresh()
     assert _diff(old, new, processes=2) == alone
     assert delivered == [None]
+
+
+def _tar(*members: tuple[str, bytes | str]) -> bytes:
+    """A tar of files (bytes) and symbolic links (their target as text)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, content in members:
+            info = tarfile.TarInfo(name)
+            if isinstance(content, str):
+                info.type, info.linkname = tarfile.SYMTYPE, content
+                tar.addfile(info)
+            else:
+                info.size = len(content)
+                tar.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+def test_a_revision_is_unpacked_file_by_file_and_links_stay_inside(tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    _extract(_tar(("hb/roles/a.yml", b"title: A\n"), ("hb/handbook.yml", b"name: x\n"),
+                  ("hb/logo.svg", "roles/a.yml")), target)
+    assert (target / "hb" / "roles" / "a.yml").read_bytes() == b"title: A\n"
+    assert (target / "hb" / "logo.svg").read_bytes() == b"title: A\n"  # a link inside: kept
+    with pytest.raises(tarfile.LinkOutsideDestinationError):
+        _extract(_tar(("hb/escape", "../../../etc")), target)
+    assert not (target / "hb" / "escape").exists()
