@@ -22,6 +22,7 @@ from . import rules
 from .errors import ContentError, Location, Problem, UsageError, did_you_mean
 from .load import LoadedFile, content_digest, load_yaml
 from .model import ID_PATTERN, Duty, Handbook, Role
+from .relocate import TwinRoles
 
 __all__ = ["check_handbook", "check_sources", "load_handbook", "remember_load"]
 
@@ -131,6 +132,7 @@ def _check_whole(root: Path, loaded, handbook: Handbook | None, roles: dict,
 
 
 _PARSED: dict[tuple[Path, str], tuple[Any, Role]] = {}
+_TWINS = TwinRoles()  # diff's two versions: a file with a twin in the other is validated once
 
 
 def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) -> Role | None:
@@ -145,12 +147,13 @@ def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) ->
     if known is not None and known[0] is loaded:
         return known[1]
     found: list[Problem] = []
-    role = _parse(Role, loaded, found, names)
+    role = _TWINS.get(role_id, loaded) or _parse(Role, loaded, found, names)
     problems += found
     if role is not None:
         role._id = role_id
         if not found:
             _PARSED[key] = (loaded, role)
+            _TWINS.put(role_id, loaded, role)
     return role
 
 
@@ -204,6 +207,7 @@ def _load(path: Path) -> LoadedFile:
             _LOADED.clear()
             _BY_CONTENT.clear()
             _PARSED.clear()
+            _TWINS.clear()
         cached = _LOADED[key] = _load_content(path)
     return cached
 

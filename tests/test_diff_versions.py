@@ -12,10 +12,10 @@ import tarfile
 
 import pytest
 
-from handbook import validate, versions
+from handbook import relocate, validate, versions
 from handbook.diff import compare
 from handbook.diffview import render_json, render_text
-from handbook.errors import ContentError
+from handbook.errors import ContentError, Location
 from handbook.gitsource import _extract
 
 from .conftest import ROOT
@@ -139,3 +139,51 @@ def test_a_revision_is_unpacked_file_by_file_and_links_stay_inside(tmp_path):
     with pytest.raises(tarfile.LinkOutsideDestinationError):
         _extract(_tar(("hb/escape", "../../../etc")), target)
     assert not (target / "hb" / "escape").exists()
+
+
+
+def test_a_position_the_same_in_both_versions_is_placed_in_each_ones_file(tmp_path, fresh):
+    """The older version's copy of a twin is validated once yet placed in its own file: a
+    rule it breaks only there (its department is new) is reported at the old file."""
+    old, new = _versions(tmp_path, "ecommerce-ops")
+    for root in (old, new):
+        _sub(root / "roles" / "copywriter.yml", r"^department: planning$", "department: studio")
+    _sub(new / "handbook.yml", r"^departments:$", "departments:\n  - id: studio\n    name: 工作室")
+    fresh()
+    alone = validate.check_handbook(old)[1]
+    assert [p.location for p in alone] == [Location(old / "roles" / "copywriter.yml", 3, 13)]
+    fresh()
+    validate.load_handbook(new)
+    with pytest.raises(ContentError) as raised:
+        validate.load_handbook(old)
+    assert raised.value.problems == alone
+
+
+def test_a_relocated_position_is_the_validated_one_in_the_other_file(tmp_path, fresh,
+                                                                     monkeypatch):
+    old, new = _versions(tmp_path, "ecommerce-ops")
+    copies = []
+    monkeypatch.setattr(relocate, "relocated",
+                        lambda *args, real=relocate.relocated: copies.append(1) or real(*args))
+    fresh()
+    newer, _ = validate.load_handbook(new)
+    older, _ = validate.load_handbook(old)
+    assert len(copies) >= len(older.roles) - 3  # all but the edited positions
+    fresh()
+    alone, _ = validate.load_handbook(old)
+    for role_id, role in alone.roles.items():
+        copy = older.roles[role_id]
+        assert copy is not newer.roles.get(role_id)
+        assert (copy.id, copy.model_dump()) == (role.id, role.model_dump())
+        assert _places(copy) == _places(role)
+
+
+def _places(model) -> list:
+    """Where the model and every model inside it is written, in order."""
+    found = [model.where()]
+    for name in type(model).model_fields:
+        values = getattr(model, name)
+        for value in values if isinstance(values, list) else [values]:
+            if hasattr(value, "where"):
+                found += _places(value)
+    return found
