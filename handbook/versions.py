@@ -43,11 +43,10 @@ def load_versions(new: Path, old: Path, *, processes: int | None = None) -> tupl
     come first. ``processes`` 1 parses everything in this process; None uses two when it
     pays."""
     with _paused_gc():
-        files = _distinct_files([new, old])
-        if processes is None:
-            processes = 2 if len(files) >= MIN_FILES and _cores() >= 2 else 1
-        if processes >= 2 and hasattr(os, "fork"):
-            _parse_in_two(files)
+        if processes != 1 and hasattr(os, "fork"):
+            files = _distinct_files([new, old])
+            if files and (processes or (len(files) >= MIN_FILES and _cores() >= 2)):
+                _parse_in_two(files)
         from .validate import load_handbook
 
         newer, _ = load_handbook(new)
