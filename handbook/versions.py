@@ -12,8 +12,9 @@ the ordinary ``load_handbook``, so errors, warnings and their locations are unch
 Garbage collection is paused meanwhile: loading makes a million objects that all live on, and
 the collector's passes over them took a third of the loading time.
 
-Without ``os.fork`` (Windows), with one core, for a small handbook, or when the child fails,
-the files are parsed in this process as ``load_handbook`` meets them.
+Without ``os.fork`` (Windows), with one core or every core already busy, for a small
+handbook, or when the child fails, the files are parsed in this process as ``load_handbook``
+meets them.
 
 This module imports nothing of the validator at its top, so the fork comes before pydantic.
 """
@@ -40,12 +41,12 @@ _ROLE_SUFFIXES = (".yml", ".yaml")  # as validate picks role files
 
 def load_versions(new: Path, old: Path, *, processes: int | None = None) -> tuple:
     """(newer, older) Handbooks as ``load_handbook`` gives each; the new version's errors
-    come first. ``processes`` 1 parses everything in this process; None uses two when it
-    pays."""
+    come first. ``processes`` 1 parses everything in this process, 2 in two; None uses two
+    when it pays."""
     with _paused_gc():
         if processes != 1 and hasattr(os, "fork"):
             files = _distinct_files([new, old])
-            if files and (processes or (len(files) >= MIN_FILES and _cores() >= 2)):
+            if files and (processes or (len(files) >= MIN_FILES and _core_free())):
                 _parse_in_two(files)
         from .validate import load_handbook
 
@@ -97,11 +98,19 @@ def _content_files(directory: Path) -> list[Path]:
     return found
 
 
-def _cores() -> int:
+def _core_free() -> bool:
+    """Whether a second process would get a core: two or more, not all kept busy already
+    (the load average below their number, as ``make -l`` decides). On a saturated machine
+    the second process only adds the cost of sending its loads back."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    return cores >= 2 and load < cores
 
 
 class _Child:

@@ -187,3 +187,15 @@ def _places(model) -> list:
             if hasattr(value, "where"):
                 found += _places(value)
     return found
+
+
+@pytest.mark.parametrize(("load", "forked"), [(0.2, True), (5.0, False)])
+def test_a_second_process_only_when_a_core_is_free(load, forked, tmp_path, fresh, delivered,
+                                                    monkeypatch):
+    old, new = _versions(tmp_path, "acme-en")
+    monkeypatch.setattr(versions, "MIN_FILES", 1)
+    monkeypatch.setattr(versions.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(versions.os, "getloadavg", lambda: (load, load, load))
+    fresh()
+    versions.load_versions(new, old)
+    assert len(delivered) == forked
