@@ -12,7 +12,7 @@ import tarfile
 
 import pytest
 
-from handbook import relocate, validate, versions
+from handbook import gitsource, relocate, validate, versions
 from handbook.diff import compare
 from handbook.diffview import render_json, render_text
 from handbook.errors import ContentError, Location
@@ -199,3 +199,23 @@ def test_a_second_process_only_when_a_core_is_free(load, forked, tmp_path, fresh
     fresh()
     versions.load_versions(new, old)
     assert len(delivered) == forked
+
+
+def test_a_revision_is_unpacked_in_memory_or_where_there_is_room(tmp_path, monkeypatch):
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(gitsource, "_MEMORY", (str(memory),))
+    archive = _tar(("hb/handbook.yml", b"name: x\n"))
+    with gitsource._unpacked(archive) as place:
+        assert place.parent == memory and (place / "hb" / "handbook.yml").is_file()
+    extract = gitsource._extract
+
+    def full(data, target):
+        if target.parent == memory:
+            raise OSError(28, "No space left on device")
+        extract(data, target)
+
+    monkeypatch.setattr(gitsource, "_extract", full)
+    with gitsource._unpacked(archive) as place:
+        assert place.parent != memory and (place / "hb" / "handbook.yml").is_file()
+    assert list(memory.iterdir()) == []
