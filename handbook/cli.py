@@ -205,18 +205,24 @@ def diff_command(old: str, new: Path, output_format: str, exit_code: bool) -> No
     NEW, read without touching the working tree. Content is compared, not files:
     reformatting and comments are no change; a file renamed with its `code` kept is a rename.
     """
-    from .diff import compare
-    from .diffview import render_html, render_json, render_text, summary
     from .gitsource import handbook_at
-    from .validate import load_handbook
+    from .versions import load_versions  # before pydantic: see its docstring
 
     if not (new / "handbook.yml").is_file():
         raise UsageError(f"{new}: not a handbook (no handbook.yml in it)")
-    newer, _ = load_handbook(new)
     with contextlib.ExitStack() as stack:
-        older_dir = Path(old) if Path(old).is_dir() else stack.enter_context(
-            handbook_at(old, new))
-        older, _ = load_handbook(older_dir)
+        try:
+            older_dir = Path(old) if Path(old).is_dir() else stack.enter_context(
+                handbook_at(old, new))
+        except UsageError:
+            from .validate import load_handbook
+
+            load_handbook(new)  # the new version's content errors come first, as they did
+            raise
+        newer, older = load_versions(new, older_dir)
+    from .diff import compare
+    from .diffview import render_html, render_json, render_text, summary
+
     result = compare(older, newer)
     if output_format == "json":
         click.echo(render_json(result))

@@ -270,6 +270,18 @@ def _role_fields(old: Role, new: Role, role_ids: dict, dept_ids: dict) -> list[F
     return _model_fields("", old, new, special)
 
 
+def _unchanged(old: Role, new: Role, role_ids: dict, dept_ids: dict) -> bool:
+    """Equal values whose references are not renamed: ``_role_fields`` would find nothing.
+
+    Most positions of two versions are the same; their dumps (made by pydantic-core) compare
+    in a fraction of the time the field-by-field walk takes.
+    """
+    refs = [old.reports_to, *old.dotted_line_to]
+    return (all(role_ids.get(r, r) == r for r in refs if r is not None)
+            and dept_ids.get(old.department, old.department) == old.department
+            and old.model_dump() == new.model_dump())
+
+
 def _role_renames(old: Handbook, new: Handbook) -> dict[str, str]:
     """Old role id → new id: the same id, or a file renamed with its ``code`` kept."""
     renames = {rid: rid for rid in old.roles if rid in new.roles}
@@ -286,7 +298,8 @@ def _role_entries(old: Handbook, new: Handbook, role_ids: dict, dept_ids: dict) 
     matched = set(role_ids.values())
     for old_id, new_id in role_ids.items():
         a, b = old.roles[old_id], new.roles[new_id]
-        fields = _role_fields(a, b, role_ids, dept_ids)
+        same = _unchanged(a, b, role_ids, dept_ids)
+        fields = [] if same else _role_fields(a, b, role_ids, dept_ids)
         if old_id != new_id:
             entries.append(Entry("role", new_id, "renamed", fields, old_id, b.title, b.department))
         elif fields:

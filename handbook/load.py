@@ -14,6 +14,7 @@ sometimes comes from clients), so this loader composes the node graph itself and
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ import yaml
 
 from .errors import Location, Problem
 
-__all__ = ["LoadedFile", "RawFloat", "RawInt", "load_yaml"]
+__all__ = ["LoadedFile", "RawFloat", "RawInt", "content_digest", "load_yaml"]
 
 Path_ = tuple[Any, ...]
 
@@ -106,6 +107,11 @@ def _screen(text: str) -> None:
 def _implicit(event) -> bool:
     implicit = getattr(event, "implicit", False)
     return any(implicit) if isinstance(implicit, tuple) else bool(implicit)
+
+
+def content_digest(raw: bytes) -> bytes:
+    """The key under which files with the same bytes share one load."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def load_yaml(path: Path) -> LoadedFile:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -21,10 +20,11 @@ from pydantic import BaseModel, ValidationError
 
 from . import rules
 from .errors import ContentError, Location, Problem, UsageError, did_you_mean
-from .load import LoadedFile, load_yaml
+from .load import LoadedFile, content_digest, load_yaml
 from .model import ID_PATTERN, Duty, Handbook, Role
+from .relocate import TwinRoles
 
-__all__ = ["check_handbook", "check_sources", "load_handbook"]
+__all__ = ["check_handbook", "check_sources", "load_handbook", "remember_load"]
 
 _ROLE_SUFFIXES = (".yml", ".yaml")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt")
@@ -132,6 +132,7 @@ def _check_whole(root: Path, loaded, handbook: Handbook | None, roles: dict,
 
 
 _PARSED: dict[tuple[Path, str], tuple[Any, Role]] = {}
+_TWINS = TwinRoles()  # diff's two versions: a file with a twin in the other is validated once
 
 
 def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) -> Role | None:
@@ -146,12 +147,13 @@ def _parse_role(role_id: str, loaded, problems: list[Problem], names: _Names) ->
     if known is not None and known[0] is loaded:
         return known[1]
     found: list[Problem] = []
-    role = _parse(Role, loaded, found, names)
+    role = _TWINS.get(role_id, loaded) or _parse(Role, loaded, found, names)
     problems += found
     if role is not None:
         role._id = role_id
         if not found:
             _PARSED[key] = (loaded, role)
+            _TWINS.put(role_id, loaded, role)
     return role
 
 
@@ -205,6 +207,7 @@ def _load(path: Path) -> LoadedFile:
             _LOADED.clear()
             _BY_CONTENT.clear()
             _PARSED.clear()
+            _TWINS.clear()
         cached = _LOADED[key] = _load_content(path)
     return cached
 
@@ -216,7 +219,7 @@ def _load_content(path: Path) -> LoadedFile:
     parsed once, and the twin gets the same data under its own path.
     """
     try:
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        digest = content_digest(path.read_bytes())
     except OSError:
         return load_yaml(path)
     twin = _BY_CONTENT.get(digest)
@@ -226,6 +229,12 @@ def _load_content(path: Path) -> LoadedFile:
     problems = [dataclasses.replace(p, location=dataclasses.replace(p.location, file=path))
                 for p in twin.problems]
     return dataclasses.replace(twin, path=path, problems=problems)
+
+
+def remember_load(digest: bytes, loaded: LoadedFile) -> None:
+    """Take a load made elsewhere (``versions.preload``'s second process) as the load of
+    every file whose bytes have ``digest``, as if ``_load_content`` had made it."""
+    _BY_CONTENT.setdefault(digest, loaded)
 
 
 def _role_id_problem(role_id: str) -> str | None:
