@@ -17,8 +17,8 @@ asks the reader first; no setting avoids that prompt). See ``pages``.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -30,6 +30,7 @@ from ...document import DepartmentSection, Document, RoleSection
 from ...locales import office_tag
 from ...style import MM
 from . import oxml as x
+from .drawing import LaterPart
 from .images import Picture, chart_images, logo_image
 from .markdown import MarkdownRenderer
 from .redline import write_changes
@@ -342,18 +343,24 @@ class DocxWriter:
                  description: str):
         """An inline picture scaled (never up) to fit a box given in points: the PNG, and
         the SVG beside it for Word 2016 and later."""
-        png_rid, _ = self.part.get_or_add_image(io.BytesIO(picture.png))
+        png_rid = self._media(picture.png, "png", "image/png")
         svg_rid = None
         if picture.svg is not None:
-            package = self.part.package
-            partname = package.next_partname("/word/media/image%d.svg")
-            svg_rid = self.part.relate_to(Part(partname, "image/svg+xml", picture.svg,
-                                               package), RT.IMAGE)
+            svg_rid = self._media(picture.svg, "svg", "image/svg+xml")
         scale = min(1.0, box_width / picture.width_pt, box_height / picture.height_pt)
         self._shape_id += 1
         return x.inline_image(png_rid, svg_rid, round(picture.width_pt * scale * x.EMU_PER_PT),
                               round(picture.height_pt * scale * x.EMU_PER_PT), self._shape_id,
                               f"{name}-{self._shape_id}", description)
+
+    def _media(self, data: bytes | Future, ext: str, content_type: str) -> str:
+        """A picture's part, related to the document: its bytes, or their future (a chart
+        still being drawn, read when the package is saved)."""
+        package = self.part.package
+        partname = package.next_partname(f"/word/media/image%d.{ext}")
+        part = (LaterPart(partname, content_type, data, package) if isinstance(data, Future)
+                else Part(partname, content_type, data, package))
+        return self.part.relate_to(part, RT.IMAGE)
 
 
 def _keep_apart(paragraph) -> None:
