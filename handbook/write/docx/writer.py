@@ -17,11 +17,13 @@ asks the reader first; no setting avoids that prompt). See ``pages``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from concurrent.futures import Future
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
@@ -89,6 +91,7 @@ class DocxWriter:
         self.tables = Tables(document, self.sections, self.markdown, self.numbering, label_fill)
         self._bookmark_id = 0
         self._shape_id = 0
+        self._media_next: dict[str, int] = {}
         self._fresh_page = True
 
     # --- the document, in print order ----------------------------------------------------------
@@ -357,10 +360,21 @@ class DocxWriter:
         """A picture's part, related to the document: its bytes, or their future (a chart
         still being drawn, read when the package is saved)."""
         package = self.part.package
-        partname = package.next_partname(f"/word/media/image%d.{ext}")
+        if ext not in self._media_next:  # counted here: python-docx's search walks all parts
+            names = {str(p.partname) for p in package.iter_parts()}
+            self._media_next[ext] = _first_free_media(names, ext)
+        partname = PackURI(f"/word/media/image{self._media_next[ext]}.{ext}")
+        self._media_next[ext] += 1
         part = (LaterPart(partname, content_type, data, package) if isinstance(data, Future)
                 else Part(partname, content_type, data, package))
         return self.part.relate_to(part, RT.IMAGE)
+
+
+def _first_free_media(names: set[str], ext: str) -> int:
+    """The number after the highest of the reference's own ``imageN.ext`` media parts."""
+    numbers = [int(m.group(1)) for name in names
+               if (m := re.fullmatch(rf"/word/media/image(\d+)\.{ext}", name))]
+    return max(numbers, default=0) + 1
 
 
 def _keep_apart(paragraph) -> None:
