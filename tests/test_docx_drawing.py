@@ -1,6 +1,6 @@
 """The Word handbook's pictures: the charts drawn across processes while the body is built
-come out as the ones drawn in the build's own process, and resvg finds a face for every
-text as WeasyPrint does (a family the machine lacks falls back to the generic one)."""
+come out as the ones drawn in the build's own process, and librsvg finds a face for every
+text as WeasyPrint does (a family the machine lacks falls back through fontconfig)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from PIL import Image
 
 from handbook.write.docx import drawing, write_docx
 from handbook.write.docx.images import rasterize
+from handbook.write.docx.rsvg import RenderError, svg_to_png
 
 from .conftest import ROOT
 from .test_docx import EPOCH, _document
@@ -72,3 +73,8 @@ def test_charts_drawn_across_processes_are_the_charts_drawn_here(tmp_path, monke
         assert len(pngs) == len(document.charts) + 1  # and the logo
         for name in pngs:
             assert package.read(name).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_an_svg_librsvg_cannot_read_is_an_error_not_a_crash():
+    with pytest.raises(RenderError, match="."):
+        svg_to_png(b"<svg xmlns='http://www.w3.org/2000/svg'><rect", 10, 10, opaque=True)

@@ -1,7 +1,7 @@
 """The chart PNGs drawn on every core while the rest of the Word handbook is built.
 
-A handbook's charts are most of the work of its DOCX, and each is drawn on its own (resvg
-holds the GIL, so the drawing is spread over processes, not threads). The writer places a
+A handbook's charts are most of the work of its DOCX, and each is drawn on its own, in a
+worker process (Pango and fontconfig keep state per process). The writer places a
 chart by its SVG's size, so it needs the PNG's bytes only when the package is saved: each
 chart's PNG part holds a future, and the package reads it then.
 """
@@ -27,7 +27,7 @@ def draw(svgs: list[bytes], dpi: int) -> list[Future]:
     jobs = min(_cores(), len(svgs))
     if jobs < 2 or len(svgs) < _POOL_FROM:
         return [_done(_draw_one(svg, dpi)) for svg in svgs]
-    # fork: a worker needs nothing but resvg and starts in milliseconds; all workers are
+    # fork: a worker needs nothing but librsvg and starts in milliseconds; all workers are
     # started at the first submit, before the executor starts its own thread.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)

@@ -1,19 +1,16 @@
 """Pictures for the Word handbook: the org-chart pages and the logo, each as a PNG every
 reader shows plus, where there is one, the SVG that Word 2016 and later draw instead.
 
-The PNG is the SVG itself drawn by resvg: the same picture as the PDF's (the same SVG, the
-same installed fonts found by family name, antialiased) at a small part of the cost of
-printing the SVGs with WeasyPrint and rasterising the pages, which was most of a DOCX build.
+The PNG is the SVG itself drawn by librsvg (``rsvg``): the same picture as the PDF's (the
+same SVG, its text set by Pango with the same fonts, antialiased) at a small part of the cost
+of printing the SVGs with WeasyPrint and rasterising the pages, once most of a DOCX build.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import re
-import shutil
 import struct
-import subprocess
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -122,40 +119,19 @@ def rasterize(svgs: list[bytes], dpi: int, *, opaque: bool = True) -> list[bytes
     ``opaque=False`` keeping the SVG's transparency (a logo on a coloured ground).
 
     The SVGs are the charts' own or a sanitised logo (``sanitize``), so they refer to
-    nothing outside themselves. resvg sizes a picture from its ``pt`` width and height at
-    ``dpi``."""
-    import resvg_py
+    nothing outside themselves."""
+    from .rsvg import svg_to_png
 
-    background = "#ffffff" if opaque else None
-    return [_with_dpi(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), dpi=dpi,
-                                            background=background, **_generic_families()),
-                      dpi)
-            for svg in svgs]
-
-
-@functools.cache
-def _generic_families() -> dict[str, str]:
-    """The faces fontconfig gives for the generic families, as resvg's, and sans-serif for
-    text that names no font (WeasyPrint's default): resvg's own defaults are Arial and
-    Times New Roman, which a Linux machine rarely has, and it drops text it finds no face
-    for (a logo's "Helvetica, Arial, sans-serif")."""
-    if shutil.which("fc-match") is None:
-        return {}
-    families = {}
-    for generic, option in [("sans-serif", "sans_serif_family"), ("serif", "serif_family"),
-                            ("monospace", "monospace_family"), ("cursive", "cursive_family"),
-                            ("fantasy", "fantasy_family")]:
-        found = subprocess.run(["fc-match", "-f", "%{family[0]}", generic], check=False,
-                               capture_output=True, text=True).stdout.strip()
-        if found:
-            families[option] = found
-    if "sans_serif_family" in families:
-        families["font_family"] = families["sans_serif_family"]
-    return families
+    pngs = []
+    for svg in svgs:
+        width, height = _svg_size(svg)
+        pixels = max(1, round(width * dpi / 72)), max(1, round(height * dpi / 72))
+        pngs.append(_with_dpi(svg_to_png(svg, *pixels, opaque=opaque), dpi))
+    return pngs
 
 
 def _with_dpi(png: bytes, dpi: int) -> bytes:
-    """``png`` with a pHYs chunk after its header (resvg writes none), so that a reader
+    """``png`` with a pHYs chunk after its header (cairo writes none), so that a reader
     that sizes a picture by its resolution (python-docx, an image editor) sees print size."""
     per_metre = round(dpi / 0.0254)
     data = struct.pack(">IIB", per_metre, per_metre, 1)
