@@ -9,9 +9,10 @@ BIN    := $(VENV)/bin
 DEMO   := content/ecommerce-ops
 
 # Fonts and the libraries WeasyPrint draws with; HarfBuzz subsetting makes CJK fonts small fast.
+# librsvg (on cairo) draws the Word handbook's chart PNGs.
 # PyICU (the index's collation) compiles against Debian's ICU: its headers, pkg-config, g++.
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 \
-                   libpangoft2-1.0-0 fontconfig libicu-dev pkg-config g++
+                   libpangoft2-1.0-0 fontconfig librsvg2-2 libicu-dev pkg-config g++
 # Peers and viewers the tests use: pdffonts/pdftoppm, LibreOffice for DOCX (Writer) and the
 # workbook (Calc), Chromium for HTML.
 TEST_PACKAGES := poppler-utils pandoc libreoffice-writer-nogui libreoffice-calc-nogui chromium

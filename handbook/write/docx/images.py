@@ -1,21 +1,24 @@
 """Pictures for the Word handbook: the org-chart pages and the logo, each as a PNG every
 reader shows plus, where there is one, the SVG that Word 2016 and later draw instead.
 
-The PNG is the SVG itself, drawn by the renderer that prints the PDF (WeasyPrint) and
-rasterised by pdfium: one drawing, the same fonts, antialiased. All the charts of a
-handbook are drawn in one WeasyPrint pass, a page each.
+The PNG is the SVG itself drawn by librsvg (``rsvg``): the same picture as the PDF's (the
+same SVG, its text set by Pango with the same fonts, antialiased) at a small part of the cost
+of printing the SVGs with WeasyPrint and rasterising the pages, once most of a DOCX build.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import re
+import struct
+import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...document import Document
+from .drawing import draw
 
 __all__ = ["CHART_DPI", "Picture", "chart_images", "logo_image", "rasterize"]
 
@@ -25,7 +28,7 @@ _RASTER = {".png", ".jpg", ".jpeg", ".gif"}
 
 @dataclass(frozen=True)
 class Picture:
-    png: bytes
+    png: bytes | Future  # a chart's is a future: it is drawn while the body is built
     svg: bytes | None
     width_pt: float
     height_pt: float
@@ -42,7 +45,7 @@ def chart_images(document: Document) -> Iterator[Picture]:
     svgs = [orgchart.to_svg(page, lang=document.lang, labels=labels, colors=colours,
                             font_family=font).encode("utf-8")
             for page in document.charts]
-    for page, svg, png in zip(document.charts, svgs, rasterize(svgs, CHART_DPI), strict=True):
+    for page, svg, png in zip(document.charts, svgs, draw(svgs, CHART_DPI), strict=True):
         yield Picture(png, svg, *_svg_size(svg), page.caption, page.alt or page.caption)
 
 
@@ -115,35 +118,24 @@ def rasterize(svgs: list[bytes], dpi: int, *, opaque: bool = True) -> list[bytes
     """PNGs of ``svgs`` at ``dpi`` with the dpi recorded: on white (charts, as on paper), or
     ``opaque=False`` keeping the SVG's transparency (a logo on a coloured ground).
 
-    Each SVG is a page of its own size in one WeasyPrint document (data: URIs only, so an
-    SVG reaches nothing outside itself), and pdfium draws the pages."""
-    if not svgs:
-        return []
-    import pypdfium2
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    The SVGs are the charts' own or a sanitised logo (``sanitize``), so they refer to
+    nothing outside themselves."""
+    from .rsvg import svg_to_png
 
-    pages, styles = [], ["body { margin: 0 } img { display: block; width: 100%; height: 100% }"]
-    for index, svg in enumerate(svgs):
+    pngs = []
+    for svg in svgs:
         width, height = _svg_size(svg)
-        styles.append(f"@page p{index} {{ size: {width:.3f}pt {height:.3f}pt; margin: 0 }}"
-                      f" .p{index} {{ page: p{index}; width: {width:.3f}pt;"
-                      f" height: {height:.3f}pt; break-before: page }}")
-        source = base64.b64encode(svg).decode("ascii")
-        pages.append(f'<div class="p{index}"><img src="data:image/svg+xml;base64,{source}">'
-                     "</div>")
-    html = f"<style>{' '.join(styles)}</style>{''.join(pages)}"
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        ground = (255, 255, 255, 255 if opaque else 0)
-        return [_png(page.render(scale=dpi / 72, fill_color=ground).to_pil(), dpi, opaque)
-                for page in document]
-    finally:
-        document.close()
+        pixels = max(1, round(width * dpi / 72)), max(1, round(height * dpi / 72))
+        pngs.append(_with_dpi(svg_to_png(svg, *pixels, opaque=opaque), dpi))
+    return pngs
 
 
-def _png(image, dpi: int, opaque: bool) -> bytes:
-    buffer = io.BytesIO()
-    (image.convert("RGB") if opaque else image).save(buffer, format="PNG", dpi=(dpi, dpi))
-    return buffer.getvalue()
+def _with_dpi(png: bytes, dpi: int) -> bytes:
+    """``png`` with a pHYs chunk after its header (cairo writes none), so that a reader
+    that sizes a picture by its resolution (python-docx, an image editor) sees print size."""
+    per_metre = round(dpi / 0.0254)
+    data = struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", len(data)) + b"pHYs" + data
+    chunk += struct.pack(">I", zlib.crc32(b"pHYs" + data))
+    header_end = 8 + 25  # the signature, then IHDR: length, type, 13 bytes, CRC
+    return png[:header_end] + chunk + png[header_end:]

@@ -17,11 +17,13 @@ asks the reader first; no setting avoids that prompt). See ``pages``.
 
 from __future__ import annotations
 
-import io
+import re
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
@@ -30,6 +32,7 @@ from ...document import DepartmentSection, Document, RoleSection
 from ...locales import office_tag
 from ...style import MM
 from . import oxml as x
+from .drawing import LaterPart
 from .images import Picture, chart_images, logo_image
 from .markdown import MarkdownRenderer
 from .redline import write_changes
@@ -88,6 +91,7 @@ class DocxWriter:
         self.tables = Tables(document, self.sections, self.markdown, self.numbering, label_fill)
         self._bookmark_id = 0
         self._shape_id = 0
+        self._media_next: dict[str, int] = {}
         self._fresh_page = True
 
     # --- the document, in print order ----------------------------------------------------------
@@ -342,18 +346,35 @@ class DocxWriter:
                  description: str):
         """An inline picture scaled (never up) to fit a box given in points: the PNG, and
         the SVG beside it for Word 2016 and later."""
-        png_rid, _ = self.part.get_or_add_image(io.BytesIO(picture.png))
+        png_rid = self._media(picture.png, "png", "image/png")
         svg_rid = None
         if picture.svg is not None:
-            package = self.part.package
-            partname = package.next_partname("/word/media/image%d.svg")
-            svg_rid = self.part.relate_to(Part(partname, "image/svg+xml", picture.svg,
-                                               package), RT.IMAGE)
+            svg_rid = self._media(picture.svg, "svg", "image/svg+xml")
         scale = min(1.0, box_width / picture.width_pt, box_height / picture.height_pt)
         self._shape_id += 1
         return x.inline_image(png_rid, svg_rid, round(picture.width_pt * scale * x.EMU_PER_PT),
                               round(picture.height_pt * scale * x.EMU_PER_PT), self._shape_id,
                               f"{name}-{self._shape_id}", description)
+
+    def _media(self, data: bytes | Future, ext: str, content_type: str) -> str:
+        """A picture's part, related to the document: its bytes, or their future (a chart
+        still being drawn, read when the package is saved)."""
+        package = self.part.package
+        if ext not in self._media_next:  # counted here: python-docx's search walks all parts
+            names = {str(p.partname) for p in package.iter_parts()}
+            self._media_next[ext] = _first_free_media(names, ext)
+        partname = PackURI(f"/word/media/image{self._media_next[ext]}.{ext}")
+        self._media_next[ext] += 1
+        part = (LaterPart(partname, content_type, data, package) if isinstance(data, Future)
+                else Part(partname, content_type, data, package))
+        return self.part.relate_to(part, RT.IMAGE)
+
+
+def _first_free_media(names: set[str], ext: str) -> int:
+    """The number after the highest of the reference's own ``imageN.ext`` media parts."""
+    numbers = [int(m.group(1)) for name in names
+               if (m := re.fullmatch(rf"/word/media/image(\d+)\.{ext}", name))]
+    return max(numbers, default=0) + 1
 
 
 def _keep_apart(paragraph) -> None:
