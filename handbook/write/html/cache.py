@@ -103,6 +103,7 @@ class PageCache:
 
     def __init__(self) -> None:
         self.figures: dict = {}  # org-chart SVGs by what draws them (see chart_figures)
+        self.marks: dict = {}  # the page's pieces with their languages marked (langmarks)
         self.rendered = 0
         self.reused = 0
         self._stamp: bytes | None = None
