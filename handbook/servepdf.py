@@ -1,7 +1,8 @@
 """The live preview's PDF: rebuilt in the background after each save, so it is ready when the
 preview's PDF link is clicked.
 
-One worker thread builds the PDF with the build cache (``write/pdf/cache.py``), which holds
+One worker thread has the PDF built, in a process of its own so that the HTML preview
+never waits for the interpreter lock, with the build cache (``write/pdf/cache.py``), which holds
 every part printed before: after an edit only the parts that changed are printed again, and
 a save that changes nothing prints nothing. Saves that arrive while a PDF is being built are
 coalesced: the running build is superseded (its PDF is never shown as the current one) and
@@ -13,7 +14,10 @@ them away. The HTML preview never waits for any of this.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import threading
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,7 +39,9 @@ class PdfState:
 
 class PdfPreview:
     """The newest PDF of ``request``'s handbook, built by one background thread into
-    ``out`` with the build cache in ``cache``. ``builds`` counts the builds started."""
+    ``out`` with the build cache in ``cache``. ``builds`` counts the builds started;
+    ``stats`` are the build cache's counts of the last build finished (printed and reused
+    parts and whole PDFs, see ``PrintCache``)."""
 
     def __init__(self, request: BuildRequest, out: Path, cache: Path) -> None:
         self._request = replace(request, formats=("pdf",), out=out, cache=cache)
@@ -46,7 +52,12 @@ class PdfPreview:
         self._state = PdfState("building")
         self._stopped = False
         self._thread = threading.Thread(target=self._work, daemon=True)
+        # One process, started once (WeasyPrint stays imported); spawned, as this one has
+        # threads. Its own part printers are its children.
+        self._process = ProcessPoolExecutor(max_workers=1,
+                                            mp_context=multiprocessing.get_context("spawn"))
         self.builds = 0
+        self.stats: Counter = Counter()
 
     def start(self) -> None:
         self._thread.start()
@@ -56,6 +67,7 @@ class PdfPreview:
             self._stopped = True
             self._changed.notify_all()
         self._thread.join(timeout=60)
+        self._process.shutdown(wait=False, cancel_futures=True)  # a running build ends alone
 
     def saved(self) -> None:
         """The handbook was saved: build the PDF of what is on disk now (in the background)."""
@@ -85,9 +97,12 @@ class PdfPreview:
                     return
                 number = self._wanted
                 self.builds += 1
-            pdf, error = self._build()
+            try:
+                pdf, error, stats = self._process.submit(_build, self._request).result()
+            except RuntimeError:  # stopped: the process no longer takes builds
+                return
             with self._changed:
-                self._built = number
+                self._built, self.stats = number, stats
                 if number == self._wanted:  # else superseded: build again, keep the old PDF
                     now = dt.datetime.now().astimezone()
                     if pdf is not None:
@@ -96,12 +111,14 @@ class PdfPreview:
                         self._state = PdfState("failed", now, error)
                 self._changed.notify_all()
 
-    def _build(self) -> tuple[bytes | None, str | None]:
-        """One cached build of the PDF: its bytes (the next build replaces the file), or
-        None and why not."""
-        try:
-            return build(self._request).written[0].read_bytes(), None
-        except ContentError as exc:
-            return None, str(exc.problems[0]) if exc.problems else str(exc)
-        except HandbookError as exc:
-            return None, str(exc)
+
+def _build(request: BuildRequest) -> tuple[bytes | None, str | None, Counter]:
+    """One cached build of the PDF (in the build process): its bytes (the next build
+    replaces the file) or None and why not, and the cache's counts."""
+    try:
+        result = build(request)
+    except ContentError as exc:
+        return None, str(exc.problems[0]) if exc.problems else str(exc), Counter()
+    except HandbookError as exc:
+        return None, str(exc), Counter()
+    return result.written[0].read_bytes(), None, result.cache_stats

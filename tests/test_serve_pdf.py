@@ -13,7 +13,6 @@ import urllib.request
 import pdfplumber
 import pytest
 
-from handbook import build as build_module
 from handbook.build import BuildRequest
 from handbook.serve import PreviewServer
 from handbook.servepdf import PdfPreview
@@ -45,21 +44,6 @@ def _text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def caches(monkeypatch) -> list:
-    """Every build cache a build opens, to read what it printed and reused."""
-    opened = []
-    original = build_module._cache
-
-    def recording(request, out):
-        cache = original(request, out)
-        opened.append(cache)
-        return cache
-
-    monkeypatch.setattr(build_module, "_cache", recording)
-    return opened
-
-
-@pytest.fixture
 def server(handbook_dir, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     server = PreviewServer(BuildRequest(handbook_dir.root, ("html",)), port=0)
@@ -69,7 +53,7 @@ def server(handbook_dir, monkeypatch):
     server.stop()
 
 
-def test_the_pdf_follows_each_save_and_is_reused_until_the_next(server, handbook_dir, caches):
+def test_the_pdf_follows_each_save_and_is_reused_until_the_next(server, handbook_dir):
     first = _get(server.url + "pdf/hb.pdf")  # waits for the first background build
     assert "Customer Service Agent" in _text(first)
     state = _ready_after(server, 0)
@@ -87,13 +71,13 @@ def test_the_pdf_follows_each_save_and_is_reused_until_the_next(server, handbook
     state = _ready_after(server, state["version"])
     edited = _text(_get(server.url + "pdf/hb.pdf"))
     assert "Live Chat Agent" in edited and "Customer Service Agent" not in edited
-    assert caches[-1].stats["printed", "pdf"] == 1
+    assert server.preview.pdf.stats["printed", "pdf"] == 1
 
     path = handbook_dir.root / "roles" / "service-agent.yml"
     path.write_bytes(path.read_bytes())  # a save that changes nothing
     _ready_after(server, state["version"])
-    assert caches[-1].stats["reused", "pdf"] == 1
-    assert caches[-1].stats["printed", "pdf"] == 0
+    assert server.preview.pdf.stats["reused", "pdf"] == 1
+    assert server.preview.pdf.stats["printed", "pdf"] == 0
 
 
 def test_saves_during_a_build_supersede_it(handbook_dir, tmp_path):
