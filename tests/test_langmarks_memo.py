@@ -14,7 +14,7 @@ def _page(duty: str) -> str:
         f'<section class="role-page" id="r{i}"><h2>运营专员 {i}</h2><p>{text}</p>'
         f"<section><p>了解 SEO 与 Photoshop</p></section></section>\n"
         for i, text in enumerate(duties))
-    tricky = ("<!-- <section> Word 文档 </section> -->"
+    tricky = ("<!-- <section> Word 文档 </section><li>Excel -->"
               '<svg lang="zh-Hans"><text>Excel <section</text></svg>'
               "<p>Word 文档<section>Excel</section> PowerPoint</p>")
     return f"{HEAD}<body><main>{tricky}{sections}</main>tail Excel</body></html>"

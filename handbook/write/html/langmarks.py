@@ -22,7 +22,7 @@ __all__ = ["mark_languages"]
 _UNTOUCHED = re.compile(r"<svg\b.*?</svg>|<!--.*?-->|<[^>]*>", re.DOTALL)
 # Where the scan sees no tags, and the tag before which a piece of the body may start.
 _OPAQUE = re.compile(r"<svg\b.*?</svg>|<!--.*?-->", re.DOTALL)
-_CUT = re.compile(r"<section\b")
+_CUT = re.compile(r"<(?:section|li|tr)\b")
 
 
 def mark_languages(page: str, page_tag: str,
@@ -30,8 +30,8 @@ def mark_languages(page: str, page_tag: str,
     """``page`` with each foreign run of its body's text in a ``span`` with its ``lang``.
 
     ``memo`` (the live preview's) holds the marked pieces of the last page, by tag and text:
-    the body is marked piece by piece, cut before each ``<section`` tag, and an unchanged
-    piece is not scanned again. The memo is left holding this page's pieces only.
+    the body is marked piece by piece, cut before each section, list item and table row, and
+    an unchanged piece is not scanned again. The memo is left holding this page's pieces only.
     """
     start = page.find("<body")
     if start < 0:
@@ -54,8 +54,8 @@ def mark_languages(page: str, page_tag: str,
 
 def _cuts(page: str, start: int) -> list[int]:
     """Where the body can be cut so that each piece is marked as in the whole page: before
-    a ``<section`` tag (the scan of the whole page starts a tag there) that is not inside
-    an SVG image or a comment (where the scan does not see tags)."""
+    a ``<section``, ``<li`` or ``<tr`` tag (the scan of the whole page starts a tag there)
+    that is not inside an SVG image or a comment (where the scan does not see tags)."""
     spans = [(m.start(), m.end()) for m in _OPAQUE.finditer(page, start)]
     starts = [begin for begin, _ in spans]
     cuts = [start]
