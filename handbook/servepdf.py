@@ -66,7 +66,7 @@ class PdfPreview:
         with self._changed:
             self._stopped = True
             self._changed.notify_all()
-        self._thread.join(timeout=60)
+        self._thread.join(timeout=5)  # a thread waiting on a running build is a daemon
         self._process.shutdown(wait=False, cancel_futures=True)  # a running build ends alone
 
     def saved(self) -> None:
