@@ -10,6 +10,7 @@ import contextlib
 import multiprocessing
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    cache_stats: Counter = field(default_factory=Counter)  # the PDF cache's (what, kind) counts
 
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
@@ -81,6 +83,8 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
                                                   _pdf_variant(request, document), cache)
             job_descriptions.finish()
         result.written = staging.commit()
+    if cache is not None:
+        result.cache_stats = cache.stats.copy()
     return result
 
 

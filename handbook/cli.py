@@ -404,7 +404,8 @@ def export_command(directory: Path, xlsx: Path) -> None:
 @click.option("--lang", type=_LANGUAGES, help="Output language.")
 @click.option("--brand", type=click.Path(file_okay=False, path_type=Path), help="A brand.")
 def serve(directory: Path, port: int, host: str, lang: str | None, brand: Path | None) -> None:
-    """Live preview of the handbook, rebuilt and reloaded on every save."""
+    """Live preview of the handbook, rebuilt and reloaded on every save; its PDF is rebuilt in
+    the background (through the build cache) and opened from the preview's corner."""
     from .build import BuildRequest
     from .serve import PreviewServer
 

@@ -33,6 +33,9 @@ ROLE_HEADER = """{% extends "handbook.html.j2" %}
 ROLE_PAGE = """{% extends "handbook.html.j2" %}
 {% block role_page %}<p class="n">{{ loop.index }}/{{ loop.length }}</p>{{ super() }}{% endblock %}
 """
+DEPARTMENT_LOOP = """{% extends "handbook.html.j2" %}
+{% block department %}<p class="n">{{ loop.index }}</p>{{ super() }}{% endblock %}
+"""
 PICTURE = b"<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='4'></svg>"
 
 
@@ -82,6 +85,23 @@ def test_a_duty_edit_renders_only_its_department_again(preview, handbook_dir):
                       "Pick *every* order the day it comes in")
     assert "Pick <em>every</em> order" in preview.render()
     assert _counts(preview) == (3, 4)  # the warehouse's three pages share its department
+
+
+def test_a_duty_edit_renders_only_its_department_block_again(preview, handbook_dir):
+    handbook_dir.edit("roles/picker.yml", "Count the WH-02 shelves", "Pick every order")
+    preview.render()
+    counts = preview.cache.counts
+    departments = counts["department", "rendered"] + counts["department", "reused"]
+    assert departments >= 3
+    assert counts["department", "rendered"] == 1  # the warehouse's staffing table lists it
+
+
+def test_a_department_block_that_reads_its_loop_renders_afresh(preview, handbook_dir):
+    handbook_dir.write("templates/handbook.html.j2", DEPARTMENT_LOOP)
+    first = preview.render()
+    assert first.count('class="n"') == preview.cache.counts["department", "rendered"] >= 3
+    preview.render()
+    assert preview.cache.counts["department", "reused"] == 0
 
 
 def test_a_new_title_reaches_every_page_that_links_to_it(preview, handbook_dir):

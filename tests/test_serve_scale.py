@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from handbook import document as document_module
 from handbook import validate
 from handbook.build import BuildRequest, build_document
+from handbook.charts import _planned_charts
+from handbook.orgchart.memo import LAYOUTS
 from handbook.serve import Preview
 from handbook.write.html import render_html
 
@@ -51,6 +54,8 @@ def _cold_page(root: Path, monkeypatch) -> str:
         for module, name in ((validate, "_LOADED"), (validate, "_BY_CONTENT"),
                              (validate, "_PARSED"), (document_module, "_LAST_SECTIONS")):
             cold.setattr(module, name, {})
+        cold.setattr(LAYOUTS, "_layouts", OrderedDict())  # no chart layout kept either
+        _planned_charts.cache_clear()
         document, handbook_root = build_document(BuildRequest(root, ("html",)))
         return render_html(document, root=handbook_root)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from .bounds import LeastBoxes
 from .content import DEFAULT_STYLE, Style
 from .layout import layout_chart
+from .memo import LAYOUTS
 from .model import ChartDepartment, ChartNode, ChartPage, Layout
 from .shapes import group_sizes, signature
 
@@ -123,6 +124,8 @@ class _Charter:
                 self.children[n.parent].append(n.id)
         self._sizes = self._subtree_sizes()
         self._least = LeastBoxes(self.nodes, lang=lang, labels=labels, style=style)
+        self._inputs = (kind, tuple(departments), lang,
+                        tuple(labels.items()) if labels is not None else None, style)
 
     def fit(self, ids: list[str], *, readable: bool = True) -> _Fit | None:
         """The best fit of the chart of `ids`; None if it is not readable and must be."""
@@ -284,15 +287,17 @@ class _Charter:
         return fits + self._continued(reports, inside, {root, *reports})
 
     def _layout(self, ids: list[str], threshold: int | None, rows: int, columns: int) -> Layout:
+        """`layout_chart` of `ids`, or the same layout kept from an earlier plan (LAYOUTS)."""
         inside = set(ids)
-        nodes = [self.by_id[i] for i in sorted(inside, key=self._order.__getitem__)]
-        return layout_chart(
+        nodes = tuple(self.by_id[i] for i in sorted(inside, key=self._order.__getitem__))
+        hidden, notes = self._hidden(inside), self._notes(nodes, inside)
+        key = (nodes, threshold, rows, columns, tuple(hidden.items()), tuple(notes.items()),
+               self._inputs)
+        return LAYOUTS.get(key, lambda: layout_chart(
             nodes, lang=self.lang, leaf_columns_threshold=threshold, max_leaf_rows=rows,
             min_leaf_columns=columns, departments=self.departments, labels=self.labels,
-            kind=self.kind,
-            hidden_reports=self._hidden(inside), dotted_notes=self._notes(nodes, inside),
-            style=self.style,
-        )
+            kind=self.kind, hidden_reports=hidden, dotted_notes=notes, style=self.style,
+        ))
 
     def _orientations(self, layout: Layout) -> Iterable[_Fit]:
         for landscape, (w, h) in ((False, (self.width, self.height)),
@@ -329,7 +334,7 @@ class _Charter:
                 sizes[parent] += sizes[i]
         return sizes
 
-    def _notes(self, nodes: list[ChartNode], inside: set[str]) -> dict[str, str]:
+    def _notes(self, nodes: Sequence[ChartNode], inside: set[str]) -> dict[str, str]:
         """Titles of dotted-line managers charted elsewhere, noted in the position's box."""
         joiner = "、" if self.lang.lower().startswith(("zh", "ja")) else ", "
         notes = {}

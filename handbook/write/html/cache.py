@@ -8,6 +8,9 @@ make the same HTML, so a reused page is never stale: a changed title is part of 
 every role that links to it. What cannot be compared this way (a loop object, a macro,
 a picture read from disk) makes that page render afresh every time.
 
+A department's own block (its head, function and staffing table, the ``department`` block)
+is kept the same way, under its own name: it is most of what is left of the page.
+
 Also kept here: the org-chart SVGs of the last render, keyed by what draws them.
 """
 
@@ -18,6 +21,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
 
@@ -96,17 +100,21 @@ class _Unknown(Exception):
 class PageCache:
     """What one ``serve`` keeps between renders of its page; one render at a time.
 
-    ``rendered`` and ``reused`` count the role pages of the last render.
+    ``rendered`` and ``reused`` count the role pages of the last render; ``counts`` every
+    kept block's, by (block, "rendered" or "reused").
     """
 
     block = "role_page"
+    blocks = (block, "department")  # the blocks kept between renders
 
     def __init__(self) -> None:
         self.figures: dict = {}  # org-chart SVGs by what draws them (see chart_figures)
+        self.marks: dict = {}  # the page's pieces with their languages marked (langmarks)
         self.rendered = 0
         self.reused = 0
+        self.counts: Counter[tuple[str, str]] = Counter()
         self._stamp: bytes | None = None
-        self._shapes: dict[tuple[str, ...], None] = {}
+        self._shapes: dict[str, dict[tuple[str, ...], None]] = {}
         self._pages: dict[tuple, str] = {}
         self._records: dict[int, tuple[object, bytes | None]] = {}
 
@@ -120,17 +128,21 @@ class PageCache:
         """
         if stamp != self._stamp:
             self._stamp, self._shapes, self._pages, self._records = stamp, {}, {}, {}
-        self.rendered = self.reused = 0
+        self.counts = Counter()
         render = _Render(self, template.environment, variables, vouched)
         context = template.new_context(variables)
-        context.blocks = _Blocks(context.blocks, self.block, render.block)
+        context.blocks = _Blocks(context.blocks, self.blocks, render.block)
         try:
             page = template.environment.concat(template.root_render_func(context))
         except Exception:
             template.environment.handle_exception()
         self._pages = render.pages  # only what this render used: memory stays bounded
         self._records = render.records
-        self._shapes = {names: None for names, _ in render.pages}
+        self._shapes = {}
+        for block, (names, _) in render.pages:
+            self._shapes.setdefault(block, {})[names] = None
+        self.rendered = self.counts[self.block, "rendered"]
+        self.reused = self.counts[self.block, "reused"]
         return page
 
 
@@ -151,16 +163,17 @@ class _Render:
         self.records: dict[int, tuple[object, bytes | None]] = {}
         self._last_records = cache._records
 
-    def block(self, original: Callable[[Context], Iterator[str]], context: Context):
+    def block(self, name: str, original: Callable[[Context], Iterator[str]],
+              context: Context):
         """The block's HTML: the last render's when its inputs are equal, else rendered."""
-        if _TRACE.get() is not None:  # a role page inside a role page: the outer one records
+        if _TRACE.get() is not None:  # a kept block inside a kept block: the outer records
             return original(context)
-        for names in self.cache._shapes:
-            key = self._key(names, context)
+        for names in self.cache._shapes.get(name, ()):
+            key = self._key(name, names, context)
             page = self.cache._pages.get(key) if key is not None else None
             if page is not None:
                 self.pages[key] = page
-                self.cache.reused += 1
+                self.cache.counts[name, "reused"] += 1
                 return (page,)
         trace = _Trace()
         token = _TRACE.set(trace)
@@ -168,24 +181,25 @@ class _Render:
             page = self.concat(original(context))
         finally:
             _TRACE.reset(token)
-        self.cache.rendered += 1
+        self.cache.counts[name, "rendered"] += 1
         if trace.cacheable:
-            names = tuple(dict.fromkeys(name for name, value in trace.reads
-                                        if value is context.resolve_or_missing(name)))
-            key = self._key(names, context)
+            names = tuple(dict.fromkeys(read for read, value in trace.reads
+                                        if value is context.resolve_or_missing(read)))
+            key = self._key(name, names, context)
             if key is not None:
                 self.pages[key] = page
         return (page,)
 
-    def _key(self, names: tuple[str, ...], context: Context) -> tuple | None:
-        """The names a page read and their values' prints; None if one cannot be compared.
+    def _key(self, block: str, names: tuple[str, ...], context: Context) -> tuple | None:
+        """The block, the names it read and their values' prints; None if one cannot be
+        compared.
 
         Only reads of the page's own inputs count (a nested block's loop variable is not
         one): everything else the page computes from them.
         """
         try:
-            return names, tuple(self._print(context.resolve_or_missing(name))
-                                for name in names)
+            return block, (names, tuple(self._print(context.resolve_or_missing(name))
+                                        for name in names))
         except _Unknown:
             return None
 
@@ -270,13 +284,13 @@ class _Blocks(dict):
     parent's blocks here first); blocks nested in a block get a plain copy of this dict.
     """
 
-    def __init__(self, blocks: dict, name: str, render: Callable) -> None:
+    def __init__(self, blocks: dict, names: tuple[str, ...], render: Callable) -> None:
         super().__init__(blocks)
-        self._name = name
+        self._names = names
         self._render = render
 
     def __getitem__(self, name: str) -> list:
         blocks = super().__getitem__(name)
-        if name != self._name:
+        if name not in self._names:
             return blocks
-        return [_StandIn(blocks[0], self._render), *blocks[1:]]
+        return [_StandIn(blocks[0], functools.partial(self._render, name)), *blocks[1:]]

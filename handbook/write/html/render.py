@@ -74,7 +74,7 @@ def render_html(document: Document, *, root: Path | None = None,
         else:
             vouched = {"m": MACROS, "md": str(root)}
             page = cache.render(template, context, stamp=_template_stamp(own), vouched=vouched)
-        return mark_languages(page, document.language_tag)
+        return mark_languages(page, document.language_tag, cache.marks if cache else None)
     except HandbookError:
         raise
     except Exception as exc:  # a user's template can fail in any way: one clear line
