@@ -101,6 +101,10 @@ class PdfPreview:
                 pdf, error, stats = self._process.submit(_build, self._request).result()
             except RuntimeError:  # stopped: the process no longer takes builds
                 return
+            except Exception as exc:  # noqa: BLE001 - shown in the corner, not as a traceback
+                if self._stopped:  # stop() removed the directory the build was writing to
+                    return
+                pdf, error, stats = None, f"internal error ({type(exc).__name__}: {exc})", Counter()
             with self._changed:
                 self._built, self.stats = number, stats
                 if number == self._wanted:  # else superseded: build again, keep the old PDF
