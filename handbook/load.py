@@ -13,7 +13,6 @@ sometimes comes from clients), so this loader composes the node graph itself and
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problem
+from .textencoding import decode
+from .yamlerrors import explain_syntax, position, problem_at
 
 __all__ = ["LoadedFile", "RawFloat", "RawInt", "content_digest", "load_yaml"]
 
@@ -120,30 +121,32 @@ def load_yaml(path: Path) -> LoadedFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        loaded.problems.append(_error(path, 1, 1, f"cannot read file: {exc.strerror}"))
+        loaded.problems.append(problem_at(path, 1, 1, f"cannot read file: {exc.strerror}"))
         return loaded
     if len(raw) > MAX_FILE_BYTES:
-        loaded.problems.append(_error(
+        loaded.problems.append(problem_at(
             path, 1, 1, f"file is {len(raw) / 2**20:.1f} MB; content files are limited to "
             f"{MAX_FILE_BYTES // 2**20} MB (was something pasted into it by mistake?)"))
         return loaded
-    text = _decode(path, raw, loaded)
+    text, problem = decode(path, raw)
+    if problem is not None:
+        loaded.problems.append(problem)
     if text is None:
         return loaded
     if not text.strip():
-        loaded.problems.append(_error(path, 1, 1, "file is empty"))
+        loaded.problems.append(problem_at(path, 1, 1, "file is empty"))
         return loaded
     control = _find_control_character(text)
     if control:
         line, col, char = control
-        loaded.problems.append(_error(
+        loaded.problems.append(problem_at(
             path, line, col, f"control character U+{ord(char):04X} is not allowed; delete it "
             "(it often comes with text pasted from Word or Excel)"))
         return loaded
     tab = _find_tab_indent(text)
     if tab:
         loaded.problems.append(
-            _error(path, *tab, "tab character in indentation; indent with spaces")
+            problem_at(path, *tab, "tab character in indentation; indent with spaces")
         )
         return loaded
     try:
@@ -153,22 +156,22 @@ def load_yaml(path: Path) -> LoadedFile:
     try:
         node = _compose(text)
     except _Refused as exc:
-        line, col = _mark(exc.mark)
-        loaded.problems.append(_error(path, line, col, exc.message))
+        line, col = position(exc.mark)
+        loaded.problems.append(problem_at(path, line, col, exc.message))
         return loaded
     except yaml.MarkedYAMLError as exc:
-        loaded.problems.append(_yaml_syntax(path, exc, text))
+        loaded.problems.append(explain_syntax(path, exc, text))
         return loaded
     if node is None:
-        loaded.problems.append(_error(path, 1, 1, "file is empty (it holds only comments)"))
+        loaded.problems.append(problem_at(path, 1, 1, "file is empty (it holds only comments)"))
         return loaded
     builder = _Builder(loaded, text)
     try:
         builder.check_size(node)
         loaded.data = builder.build(node, ())
     except _Refused as exc:
-        line, col = _mark(exc.mark)
-        loaded.problems.append(_error(path, line, col, exc.message))
+        line, col = position(exc.mark)
+        loaded.problems.append(problem_at(path, line, col, exc.message))
         loaded.data = None
     return loaded
 
@@ -277,80 +280,6 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_Loader)
 
 
-# --- decoding ---------------------------------------------------------------------------
-
-_COMMON_HANZI = set(
-    "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家"
-    "学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经"
-    "头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者"
-    "向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气"
-    "信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活"
-    "難這們個為來時國說對會過後裡麼學發還經動兩長現樣進點種聲見從實話與將當開問關體師書總員報馬"
-    "負責職務運營銷售客服推廣設計管理門部崗位负责职务运营销售推广设计岗"
-)
-
-
-def _decode(path: Path, raw: bytes, loaded: LoadedFile) -> str | None:
-    """UTF-8 (with or without BOM) only; otherwise say which encoding the file looks like."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw):
-        loaded.problems.append(
-            _error(path, 1, 1, "file is UTF-16, not UTF-8; save it as UTF-8 (in Excel: "
-                   "'CSV UTF-8'; in Notepad: Save As, Encoding: UTF-8)")
-        )
-        return None
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        guess = _guess_encoding(raw)
-        shown = Location(path).display_path()
-        if guess is None:
-            advice = "save it as UTF-8"
-        else:
-            name, what = guess
-            advice = (f"it looks like {name}, {what}; convert it with `iconv -f {name} -t UTF-8 "
-                      f"{shown} > {shown}.new` and put the .new file in its place, or save it "
-                      "as UTF-8 in your editor")
-        loaded.problems.append(_error(path, line, col, f"file is not UTF-8 ({advice})"))
-        return None
-
-
-_ENCODINGS = {"gb18030": ("GB18030", "Simplified Chinese"),
-              "big5": ("BIG5", "Traditional Chinese"),
-              "cp1252": ("WINDOWS-1252", "Western European"),
-              "shift_jis": ("SHIFT_JIS", "Japanese")}
-
-
-def _looks_utf16(raw: bytes) -> bool:
-    """UTF-16 without a BOM: every other byte of ASCII text is zero."""
-    sample = raw[:200]
-    return len(sample) >= 4 and sample.count(0) >= len(sample) // 3
-
-
-def _guess_encoding(raw: bytes) -> tuple[str, str] | None:
-    """The legacy encoding (its iconv name, and what it is for) the file most likely uses.
-
-    charset-normalizer ranks the candidates; a short Chinese text decodes in both GB18030
-    and Big5, so between those two the one giving the more common characters wins.
-    """
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(raw, cp_isolation=list(_ENCODINGS)))
-    if not matches:
-        return None
-    chinese = [m.encoding for m in matches if m.encoding in ("gb18030", "big5")
-               and "CJK Unified Ideographs" in m.alphabets]
-    if chinese:
-        best = max(chinese, key=lambda codec: sum(ch in _COMMON_HANZI
-                                                  for ch in raw.decode(codec, "replace")))
-    else:
-        best = matches[0].encoding
-    return _ENCODINGS.get(best)
-
-
 def _find_control_character(text: str) -> tuple[int, int, str] | None:
     match = yaml.reader.Reader.NON_PRINTABLE.search(text)
     if not match:
@@ -422,7 +351,7 @@ class _Builder:
         size(root)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.loaded.values[path] = _mark(node.start_mark)
+        self.loaded.values[path] = position(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -495,14 +424,14 @@ class _Builder:
             key = key_node.value
         if key in result:
             if duplicate_is_error:
-                line, col = _mark(key_node.start_mark)
+                line, col = position(key_node.start_mark)
                 first_line = self.loaded.keys[path + (key,)][0]
                 self.loaded.problems.append(
-                    _error(self.loaded.path, line, col,
+                    problem_at(self.loaded.path, line, col,
                            f"duplicate key `{key}` (first given on line {first_line})")
                 )
             return
-        self.loaded.keys[path + (key,)] = _mark(key_node.start_mark)
+        self.loaded.keys[path + (key,)] = position(key_node.start_mark)
         result[key] = self.build(value_node, path + (key,))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
@@ -525,94 +454,3 @@ class _Builder:
 
 def _tail(text: str, length: int = 30) -> str:
     return text if len(text) <= length else "…" + text[-length:].lstrip()
-
-
-def _mark(mark: yaml.Mark | None) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
-
-
-def _error(path: Path, line: int, column: int, message: str) -> Problem:
-    return Problem(Location(path, line, column), "error", message)
-
-
-def _yaml_syntax(path: Path, exc: yaml.MarkedYAMLError, text: str) -> Problem:
-    """libyaml's complaint turned into what to do, at the line where the mistake is.
-
-    libyaml notices an open bracket or quote only at the end of the file, and an unquoted
-    ``: `` or an indentation slip as "mapping values are not allowed": the mark it gives
-    is where it gave up, so the cause is looked for around it.
-    """
-    problem = exc.problem or "invalid YAML"
-    lines = text.splitlines()
-    opened = exc.context_mark
-    stop = (exc.problem_mark or opened).line + 1 if (exc.problem_mark or opened) else len(lines)
-    unclosed = _unclosed_quote(lines[:stop])
-    if unclosed:
-        line, col, char = unclosed
-        return _error(path, line, col, f"the quote `{char}` opened here is never closed; "
-                      f"add the closing `{char}`")
-    if opened is not None and exc.context and ("flow" in exc.context or "quoted" in exc.context):
-        line, col = _mark(opened)
-        char = lines[line - 1][col - 1] if line <= len(lines) else "["
-        closing = {"[": "]", "{": "}"}.get(char, char)
-        what = "quote" if "quoted" in exc.context else "bracket"
-        return _error(path, line, col, f"the {what} `{char}` opened here is never closed; "
-                      f"add the closing `{closing}`")
-    line, col = _mark(exc.problem_mark or opened)
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
-    if problem.startswith("mapping values are not allowed"):
-        return _colon_or_indent(path, line, col, source, lines)
-    if problem == "did not find expected key" or problem.startswith("did not find expected '-'"):
-        indent = len(source) - len(source.lstrip(" "))
-        return _error(path, line, indent + 1, _indent_message(line, source, lines))
-    context = f" {exc.context}" if exc.context and exc.problem else ""
-    return _error(path, line, col, f"YAML syntax: {problem}{context}")
-
-
-_QUOTED_VALUE = re.compile(r"""^(\s*(?:- )?(?:[^\s"'#][^:#]*:\s+)?)(["'])""")
-
-
-def _unclosed_quote(lines: list[str]) -> tuple[int, int, str] | None:
-    """The first value that opens a quote its line never closes.
-
-    A quoted text may go on over several lines, so libyaml pairs an open quote with the
-    next one it finds, often many lines further down, and complains there.
-    """
-    for number, line in enumerate(lines, 1):
-        match = _QUOTED_VALUE.match(line)
-        if not match:
-            continue
-        quote, rest = match.group(2), line[match.end():]
-        closing = rest.replace("''", "") if quote == "'" else re.sub(r'\\.', "", rest)
-        if quote not in closing:
-            return number, match.end(), quote
-    return None
-
-
-def _colon_or_indent(path: Path, line: int, col: int, source: str, lines: list[str]) -> Problem:
-    """An unquoted ``: `` inside a value, or a key indented deeper than the line above."""
-    stripped = source.lstrip(" ")
-    indent = len(source) - len(stripped)
-    first_colon = source.find(": ") if ": " in source else source.find(":")
-    if first_colon + 1 < col and stripped.lstrip("- ").strip():
-        key_end = source.index(":", indent) + 1
-        value = source[key_end:].strip()
-        return _error(path, line, col, f"`: ` inside a text starts a new key; put the text in "
-                      f"quotes: {source[indent:key_end]} \"{value}\"")
-    return _error(path, line, indent + 1, _indent_message(line, source, lines))
-
-
-def _indent_message(line: int, source: str, lines: list[str]) -> str:
-    indent = len(source) - len(source.lstrip(" "))
-    above = next((n for n in range(line - 1, 0, -1)
-                  if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), 0)
-    if not above:
-        return f"this line is indented {_spaces(indent)}; the first key must start the line"
-    other = lines[above - 1]
-    theirs = len(other) - len(other.lstrip(" "))
-    return (f"indentation slip: this line is indented {_spaces(indent)}, line {above} above "
-            f"it {_spaces(theirs)}; indent it like the lines it belongs with")
-
-
-def _spaces(count: int) -> str:
-    return f"{count} space{'' if count == 1 else 's'}"
