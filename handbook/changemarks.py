@@ -62,9 +62,10 @@ class RoleMarks(Marks):
     added_rows: set[str] = field(default_factory=set)  # "duty:4", "kpi:2": new rows
     removed_items: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # per label
 
-    def requirement_items(self, label: str, values: list[str]) -> list[tuple[str, str, bool]]:
-        """A requirements row's items in print order, as (cell key, text, removed): the
-        current ones, and the removed ones where they stood in the old list."""
+    def list_items(self, label: str, values: list[str]) -> list[tuple[str, str, bool]]:
+        """A list's items in print order (a requirements row's, the competencies'), as
+        (cell key, text, removed): the current ones, and the removed ones where they stood in
+        the old list."""
         items = [(index, 1, f"req:{label}:{index}", value, False)
                  for index, value in enumerate(values)]
         items += [(old - 1, 0, "", text, True) for old, text in self.removed_items.get(label, [])]
@@ -73,7 +74,7 @@ class RoleMarks(Marks):
     def removed_requirements(self, rows: list[tuple[str, list[str]]]) -> list[tuple[str, list]]:
         """The requirement rows that are gone altogether, with their old items."""
         present = {label for label, _ in rows}
-        return [(label, self.requirement_items(label, []))
+        return [(label, self.list_items(label, []))
                 for label in self.removed_items if label not in present]
 
     def row_added(self, key: str) -> bool:
@@ -103,6 +104,8 @@ def role_marks(entry: Entry, texts: Texts) -> RoleMarks:
             _table(marks, change, texts)
         elif change.name.startswith("requirements."):
             _requirement(marks, change, texts)
+        elif change.name == "competencies" and change.items is not None:
+            _list(marks, texts.labels["competencies"], change, texts)
         elif change.name in _BLOCKS:
             _block(marks, change.name, change, texts)
         elif change.name in _FACTS:
@@ -225,6 +228,11 @@ def _requirement(marks: RoleMarks, change: FieldChange, texts: Texts) -> None:
         elif change.old:
             marks.removed_items[label] = [(1, texts.plain(str(change.old)))]
         return
+    _list(marks, label, change, texts)
+
+
+def _list(marks: RoleMarks, label: str, change: FieldChange, texts: Texts) -> None:
+    """A list's items added, reworded and removed, under the label it is printed with."""
     for item in change.items:
         if item.new_index is not None and item.change in ("added", "changed"):
             marks.cells[f"req:{label}:{item.new_index - 1}"] = _item_words(item, texts)

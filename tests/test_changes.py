@@ -71,6 +71,8 @@ def every_kind(new: Path) -> None:
     _edit(designer, "headcount: 2", "headcount: 3")
     _edit(roles / "performance-marketer.yml", "reports_to: marketing-lead",
           "reports_to: head-of-ecommerce")
+    _edit(roles / "performance-marketer.yml", "[Analytical thinking, Testing and optimisation]",
+          "[Data storytelling, Analytical thinking]")
     (roles / "warehouse-operative.yml").unlink()
     (roles / "customer-care-advisor.yml").rename(roles / "care-advisor.yml")
     _edit(roles / "care-advisor.yml", "title: Customer Care Advisor",
@@ -233,6 +235,27 @@ def test_every_changed_field_is_marked_where_it_is_printed(built):
         assert "changed" not in element.get("class").split() and _marks(element) == ([], [])
 
 
+def test_competencies_added_and_removed_are_marked(built):
+    """A competency added is underlined, one removed is struck at its old place (the second),
+    in HTML and as DOCX tracked changes whose separators make both readings well joined:
+    "Data storytelling, Analytical thinking" now, "Testing and optimisation, Analytical
+    thinking" rejected."""
+    chips = _html(built).get_element_by_id("role-performance-marketer").xpath(
+        ".//section[contains(@class, 'competencies')]//li")
+    assert [(_text(li), _marks(li)) for li in chips] == [
+        ("Data storytelling", ([], ["Data storytelling"])),
+        ("Testing and optimisation", (["Testing and optimisation"], [])),
+        ("Analytical thinking", ([], []))]
+    body = _docx_body(built / "new.docx")
+    [line] = [p for p in body.iter(f"{W}p")
+              if "Analytical thinking" in "".join(p.itertext()) and any(_tracked(p))]
+    assert _tracked(line) == (["Testing and optimisation"], ["Data storytelling"])
+    kept = "".join(t.text for t in line.iter(f"{W}t")
+                   if t.getparent().getparent().tag != f"{W}ins")
+    assert kept == ", Analytical thinking"
+    assert "".join(t.text for t in line.iter(f"{W}t")) == "Data storytelling, Analytical thinking"
+
+
 def test_a_block_field_is_marked_inside_its_paragraphs_and_lists():
     """A summary or function of several blocks: the changed words marked where they stand,
     bold and list items kept; accepting every change reads the new text, rejecting the old."""
@@ -264,7 +287,7 @@ def test_revision_entry_without_changes_gets_the_summary(built):
     assert _text(rows[-1].xpath("td[last()]")[0]) == (
         "1 position added; 1 position removed; 1 position renamed; duties changed in "
         "1 position; KPIs changed in 1 position; requirements changed in 1 position; "
-        "reporting line changed for 1 position; other details changed in 1 position; "
+        "reporting line changed for 1 position; other details changed in 2 positions; "
         "1 department moved; head or function changed in 1 department; introduction revised")
 
 

@@ -167,7 +167,7 @@ class Tables:
         rows = []
         marks = role.marks if self.redline else None
         for label, values in role.requirements:
-            items = (marks.requirement_items(label, values) if marks else
+            items = (marks.list_items(label, values) if marks else
                      [(f"req:{label}:{index}", value, False) for index, value in enumerate(values)])
             rows.append(self._requirement_row(role, label, items, widths))
         for label, items in marks.removed_requirements(role.requirements) if marks else []:
@@ -189,6 +189,29 @@ class Tables:
                 if removed:
                     self.redline.delete_paragraph(paragraphs, index)
         return x.row([self._label_cell(label, widths[0]), x.cell(paragraphs, widths[1])])
+
+    def competencies(self, role: RoleSection):
+        """The competencies as one line; those added, reworded or removed since the older
+        version are tracked, and so is each separator the old or the new line lacks, so that
+        accepting or rejecting every change gives a line joined as it should be."""
+        separator = self.labels["list_separator"]
+        marks = role.marks if self.redline else None
+        if marks is None:
+            return x.text_paragraph("Normal", separator.join(role.competencies))
+        runs: list[tuple[str, str]] = []
+        in_old = in_new = False  # whether an item of the old / new line came before
+        for key, text, removed in marks.list_items(self.labels["competencies"],
+                                                   role.competencies):
+            words = [("del", text)] if removed else marks.cell(key) or [("", text)]
+            old = any(change != "ins" for change, _ in words)
+            new = any(change != "del" for change, _ in words)
+            joins = (in_old and old, in_new and new)
+            if any(joins):
+                runs.append(({(True, True): "", (True, False): "del"}.get(joins, "ins"),
+                             separator))
+            runs += words
+            in_old, in_new = in_old or old, in_new or new
+        return x.paragraph("Normal", self.redline.tracked(runs))
 
     def kpis(self, role: RoleSection):
         labels, columns = self.labels, role.columns

@@ -238,8 +238,7 @@ class DocxWriter:
             self._add(self.tables.kpis(role))
         if role.competencies:
             self._closing_subheading("competencies")
-            separator = self.labels["list_separator"]
-            competencies = x.text_paragraph("Normal", separator.join(role.competencies))
+            competencies = self.tables.competencies(role)
             x.keep(competencies, with_next=False, lines=True)
             self._add(competencies)
         if role.working_conditions is not None:
