@@ -116,11 +116,13 @@ def role_marks(entry: Entry, texts: Texts) -> RoleMarks:
 
 
 def department_marks(entry: Entry, texts: Texts) -> Marks | None:
-    """The marks of a department's opener: its head and its function (None when neither
+    """The marks of a department's opener: its name, head and function (None when none
     changed: a department moved elsewhere shows that in the changes section)."""
     marks = Marks(entry.change)
     for change in entry.fields:
-        if change.name == "head":
+        if change.name == "name":
+            marks.cells["name"] = texts.words(change.old, change.new)
+        elif change.name == "head":
             marks.cells["head"] = texts.change("head", change.old, change.new)
         elif change.name == "function":
             _block(marks, "function", change, texts)

@@ -347,6 +347,33 @@ def test_a_new_department_head_is_marked_in_html_and_docx(tmp_path):
     assert [d.id for d in document.departments if d.marks] == ["service"]
 
 
+def test_a_renamed_department_is_marked_in_its_heading_and_named_anew_elsewhere(tmp_path):
+    """The heading holds the change struck and underlined (a tracked change in Word); the
+    PDF's bookmark and running header, and the DOCX's contents, hold the new name only."""
+    shutil.copytree(ROOT / "content" / "startup-team", tmp_path / "old")
+    shutil.copytree(ROOT / "content" / "startup-team", tmp_path / "new")
+    _edit(tmp_path / "new" / "handbook.yml", "    name: 客服物流部\n", "    name: 客服與物流部\n")
+    assert main(["build", str(tmp_path / "new"), "-o", str(tmp_path / "out"), "-f", "html,pdf,docx",
+                 "--changes-since", str(tmp_path / "old"), "--no-page-numbers", "-q"]) == 0
+    page = lxml.html.fromstring((tmp_path / "out" / "new.html").read_text(encoding="utf-8"))
+    heading = page.get_element_by_id("dept-service-title")
+    assert _marks(heading) == ([], ["與"]) and heading.get("data-bookmark").endswith("客服與物流部")
+    with pikepdf.open(tmp_path / "out" / "new.pdf") as pdf, pdf.open_outline() as outline:
+        titles, stack = [], list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack += item.children
+    assert [t for t in titles if "物流部" in t] == [heading.get("data-bookmark")]
+    with pdfplumber.open(tmp_path / "out" / "new.pdf") as pdf:
+        headers = [(p.extract_text() or "").splitlines()[0] for p in pdf.pages[1:]]
+    assert any(h.endswith("客服與物流部") for h in headers)
+    assert not [h for h in headers if h.endswith("客服物流部")]
+    body = _docx_body(tmp_path / "out" / "new.docx")
+    [docx_heading] = [p for p in _paragraphs_with(body, "物流部") if any(_tracked(p))]
+    assert _tracked(docx_heading) == ([], ["與"]) and _style(docx_heading).startswith("Heading")
+
+
 # --- PDF ------------------------------------------------------------------------------------
 
 

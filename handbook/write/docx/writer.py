@@ -204,7 +204,7 @@ class DocxWriter:
                                     if follows else None))
         if first:
             self._heading("departments")
-        self._heading(department.anchor)
+        self._heading(department.anchor, runs=self._department_name(department))
         if department.head is not None:
             label = labels["department_head"] + labels["colon"]
             self._add(x.paragraph("Normal", [x.run(label, bold=True), *self.tables.marked(
@@ -310,6 +310,13 @@ class DocxWriter:
     def _start_section(self, section: Section) -> None:
         self.sections.start(section)
         self._fresh_page = True
+
+    def _department_name(self, department: DepartmentSection) -> list | None:
+        """A renamed department's heading as runs, its name's change tracked; else None."""
+        runs = self.tables.marked(department, "name", None)
+        if runs and department.number:
+            return [x.run(f"{department.number} "), *runs]
+        return runs
 
     def _heading(self, anchor: str, *, style: str | None = None,
                  runs: list | None = None) -> None:
