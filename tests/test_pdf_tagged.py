@@ -171,12 +171,14 @@ def test_tagged_pages_look_like_the_untagged_ones(printed, tmp_path):
 
 # --- archival: PDF/A-2u, PDF/A-3u, PDF/A-1b ---------------------------------------------
 
-@pytest.mark.parametrize(("variant", "part", "level"), [
-    ("pdf/a-2u", "2", "U"), ("pdf/a-3u", "3", "U"), ("pdf/a-1b", "1", "B")])
-def test_parallel_archival_pdf(printed, variant, part, level):
+@pytest.mark.parametrize(("name", "variant", "part", "level"), [
+    ("startup-team", "pdf/a-2u", "2", "U"), ("startup-team", "pdf/a-3u", "3", "U"),
+    ("startup-team", "pdf/a-1b", "1", "B"), ("ecommerce-ops", "pdf/a-2u", "2", "U"),
+    ("acme-en", "pdf/a-2u", "2", "U")])
+def test_parallel_archival_pdf(printed, name, variant, part, level):
     """The XMP id, the sRGB intent, every font embedded (a PDF/A-1 CIDSet listing every
     glyph of the font the join unified across parts), nothing PDF/A forbids."""
-    with pikepdf.open(printed("startup-team", variant)) as pdf:
+    with pikepdf.open(printed(name, variant)) as pdf:
         ids = pdfcheck.xmp_ids(pdf)
         assert (ids["pdfaid:part"], ids["pdfaid:conformance"]) == (part, level)
         assert pdfcheck.output_intent_problems(pdf) == []
