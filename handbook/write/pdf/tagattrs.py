@@ -36,10 +36,10 @@ def install() -> None:
 
     def build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         elements = builder(box, parent, pdf, page_number, nums, annotations, tags)
-        if _passes_through(box):
+        source = box._box if isinstance(box, AbsolutePlaceholder) else box
+        if _passes_through(source):
             yield from elements  # the children's own elements, already given theirs
             return
-        source = box._box if isinstance(box, AbsolutePlaceholder) else box
         for element in elements:
             _annotate(element, source.element)
             yield element
@@ -51,8 +51,6 @@ def install() -> None:
 def _passes_through(box) -> bool:
     """Whether WeasyPrint makes no element for ``box`` and returns its children's instead
     (the page, ``html`` and ``body``), whose language is the document's ``/Lang``."""
-    if isinstance(box, AbsolutePlaceholder):
-        box = box._box
     return isinstance(box, boxes.PageBox) or (
         box.element is not None and box.element_tag in _PASS_THROUGH)
 
